@@ -1,0 +1,3 @@
+from netsurvey.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Field probes for netsurvey. Each module holds one probe family; see ``probes.base``."""
