@@ -146,6 +146,19 @@ class WanSpec:
 
 
 @dataclass(frozen=True)
+class SurveySettings:
+    """How the survey runs at this school (all optional, sensible defaults)."""
+
+    interface: str | None = None  # laptop interface for DHCP/LLDP/gateway checks; None = skip them
+    snmp_interval_s: float = 5.0
+    iperf3_seconds: float = 10.0
+    iperf3_streams: int = 4
+    iperf3_samples: int = 3
+    speedtest_samples: int = 2
+    reachability_count: int = 5
+
+
+@dataclass(frozen=True)
 class Cart:
     id: str
     room: str | None
@@ -190,6 +203,7 @@ class School:
     circuits: tuple[Circuit, ...] = ()
     wifi: WifiSettings = field(default_factory=WifiSettings)
     wan: WanSpec | None = None
+    survey: SurveySettings = field(default_factory=SurveySettings)
 
     @property
     def pupils_total(self) -> int:
@@ -384,6 +398,7 @@ def _school(f: Fields, defaults: dict[str, Any], profiles: dict[str, Any]) -> Sc
         circuits=circuits,
         wifi=_wifi(f.mapping("wifi", None)),
         wan=_wan(f.mapping("wan", None)),
+        survey=_survey(f.mapping("survey", None)),
     )
     f.done()
     return school
@@ -556,6 +571,22 @@ def _wan(f: Fields | None) -> WanSpec | None:
     )
     f.done()
     return wan
+
+
+def _survey(f: Fields | None) -> SurveySettings:
+    if f is None:
+        return SurveySettings()
+    settings = SurveySettings(
+        interface=f.str_("interface", None),
+        snmp_interval_s=f.float_("snmp_interval_s", 5.0, lo=0, hi=600),
+        iperf3_seconds=f.float_("iperf3_seconds", 10.0, lo=1, hi=120),
+        iperf3_streams=f.int_("iperf3_streams", 4, lo=1, hi=64),
+        iperf3_samples=f.int_("iperf3_samples", 3, lo=1, hi=20),
+        speedtest_samples=f.int_("speedtest_samples", 2, lo=1, hi=20),
+        reachability_count=f.int_("reachability_count", 5, lo=1, hi=100),
+    )
+    f.done()
+    return settings
 
 
 def _cart(f: Fields, room_ids: set[str], circuit_ids: set[str]) -> Cart:

@@ -1,0 +1,100 @@
+"""`netsurvey probe NAME [--target HOST[:PORT]] [--param key=value ...] [--json]`"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from netsurvey.commands._common import add_command, parse_params, parse_target, print_json_line
+from netsurvey.records import Measurement, VisitWriter, create_visit
+from netsurvey.runner import Job, run_jobs
+from probes.base import LOOPBACK_ONLY, Scope, Target
+from probes.registry import load_probe, probe_names
+
+
+def register(subparsers: Any) -> None:
+    parser = add_command(
+        subparsers,
+        "probe",
+        help="run one probe ad hoc and print its record",
+        description="Run one probe now against one target and print the record. The target "
+        "you name is in scope (with loopback); nothing else is contacted. Secrets are passed "
+        "by reference: --param community_env=VAR or --param password_file=PATH. "
+        f"Probes: {', '.join(probe_names())}.",
+        examples=[
+            "netsurvey probe reachability --target 127.0.0.1",
+            "netsurvey probe snmp --target 127.0.0.1:1161 --param community_env=SNMP_COMMUNITY --json",
+            "netsurvey probe iperf3 --target 198.18.0.2 --param seconds=5 --param direction=download --json",
+            "netsurvey probe wifi_scan --param replay=scan.txt --json",
+        ],
+    )
+    parser.add_argument("name", metavar="NAME", choices=probe_names(), help="probe name")
+    parser.add_argument("--target", metavar="HOST[:PORT]")
+    parser.add_argument("--device-id", metavar="ID", help="label the record with this device id")
+    parser.add_argument("--platform", metavar="NAME", help="device platform (e.g. cisco_ios)")
+    parser.add_argument("--param", action="append", metavar="KEY=VALUE", help="probe parameter (repeatable)")
+    parser.add_argument("--timeout", type=float, metavar="S", help="overall time limit in seconds")
+    parser.add_argument("--out", type=Path, metavar="VISITS", help="keep the record and raw evidence in VISITS/adhoc/")
+    parser.add_argument("--json", action="store_true", help="print one JSON record per line on stdout")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    params = parse_params(args.param)
+    host, port = parse_target(args.target) if args.target else (None, None)
+    scope = Scope.adhoc(host) if host else LOOPBACK_ONLY
+    target = Target(host, port, args.device_id, args.platform, scope)
+    job = Job(job_id=f"{args.name}:adhoc", probe=args.name, target=target, params=params, timeout_s=args.timeout)
+    root = args.out or Path(tempfile.mkdtemp(prefix="netsurvey-probe-"))
+    try:
+        directory = create_visit(
+            root,
+            school_id="adhoc",
+            school_json={},
+            inventory_path="",
+            inventory_sha256="",
+            operator=None,
+        )
+        writer = VisitWriter.open(directory)
+        outcome = run_jobs([job], writer, load_probe)
+        if args.out:
+            writer.seal()
+    finally:
+        if args.out is None:
+            shutil.rmtree(root, ignore_errors=True)
+    for measurement in outcome.measurements:
+        if args.json:
+            print_json_line(measurement.to_json())
+        else:
+            show(measurement)
+    if outcome.interrupted:
+        return 130
+    return 0 if all(m.status == "ok" for m in outcome.measurements) else 1
+
+
+def show(measurement: Measurement) -> None:
+    console = Console(highlight=False)
+    colour = {"ok": "green", "failed": "red"}.get(measurement.status, "yellow")
+    console.print(
+        f"[bold]{measurement.probe}[/] {measurement.target.get('host') or ''} "
+        f"[{colour}]{measurement.status}[/] in {measurement.duration_s or 0:.2f} s"
+        + (f" ({measurement.tool} {measurement.tool_version or ''})" if measurement.tool else "")
+    )
+    if measurement.error:
+        print(f"  {measurement.error['type']}: {measurement.error['message']}", file=sys.stderr)
+    if measurement.metrics:
+        table = Table(show_header=True, box=None, pad_edge=False)
+        table.add_column("metric")
+        table.add_column("value", justify="right")
+        for key, value in measurement.metrics.items():
+            table.add_row(key, "—" if value is None else f"{value:.6g}")
+        console.print(table)
+    for warning in measurement.warnings:
+        print(f"  warning: {warning}", file=sys.stderr)
