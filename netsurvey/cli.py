@@ -50,12 +50,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"netsurvey {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
-    parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors on stderr")
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="only warnings and errors on stderr"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
     import netsurvey.commands as commands_package
 
-    for module_info in sorted(pkgutil.iter_modules(commands_package.__path__), key=lambda m: m.name):
+    for module_info in sorted(
+        pkgutil.iter_modules(commands_package.__path__), key=lambda m: m.name
+    ):
         if module_info.name.startswith("_"):
             continue
         module = importlib.import_module(f"netsurvey.commands.{module_info.name}")

@@ -35,17 +35,16 @@ class Fields:
         self.file = file
         self.path = path
         self.error = error
+        self.line: int = line if line is not None else int(getattr(data, "line", 0))
         if not isinstance(data, dict):
-            self.line = line or getattr(data, "line", 0)
             self.fail_here(f"expected a mapping of keys to values (got {_kind(data)})")
         self.data: dict[Any, Any] = data
-        self.line = line if line is not None else getattr(data, "line", 0)
         self.used: set[str] = set()
 
     # ------------------------------------------------------------------ errors
     def line_of(self, key: str) -> int:
         if isinstance(self.data, SourceMap):
-            return self.data.line_of(key)
+            return int(self.data.line_of(key))
         return self.line
 
     def where(self, key: str | None = None) -> str:
@@ -57,7 +56,9 @@ class Fields:
         raise self.error(f"{self.where(key)}: {message}", hint=hint)
 
     def fail_here(self, message: str, hint: str | None = None) -> NoReturn:
-        raise self.error(f"{self.file}:{self.line}: {self.path or '(top level)'}: {message}", hint=hint)
+        raise self.error(
+            f"{self.file}:{self.line}: {self.path or '(top level)'}: {message}", hint=hint
+        )
 
     # ------------------------------------------------------------------ access
     def has(self, key: str) -> bool:
@@ -86,7 +87,9 @@ class Fields:
     def slug(self, key: str, default: Any = _MISSING) -> Any:
         return self.get(key, as_slug, default)
 
-    def int_(self, key: str, default: Any = _MISSING, lo: int | None = None, hi: int | None = None) -> Any:
+    def int_(
+        self, key: str, default: Any = _MISSING, lo: int | None = None, hi: int | None = None
+    ) -> Any:
         return self.get(key, lambda v: as_int(v, lo, hi), default)
 
     def float_(
@@ -114,8 +117,13 @@ class Fields:
         value = self.raw(key, default)
         if value is None or (value is default and default is not _MISSING):
             return None
-        return Fields(value, f"{self.path}.{key}" if self.path else key, self.file, self.error,
-                      line=self.line_of(key) if not isinstance(value, SourceMap) else None)
+        return Fields(
+            value,
+            f"{self.path}.{key}" if self.path else key,
+            self.file,
+            self.error,
+            line=self.line_of(key) if not isinstance(value, SourceMap) else None,
+        )
 
     def items(self, key: str) -> list[Fields]:
         """A list of mappings under ``key`` (missing -> empty list)."""
@@ -155,7 +163,11 @@ class Fields:
             name = str(key)
             if name not in known:
                 close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
-                hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(sorted(known))}"
+                hint = (
+                    f"did you mean '{close[0]}'?"
+                    if close
+                    else f"known keys: {', '.join(sorted(known))}"
+                )
                 self.fail(name, "unknown key", hint=hint)
 
 
@@ -244,6 +256,9 @@ def as_host(value: Any) -> str:
         return str(ipaddress.ip_address(text))
     except ValueError:
         pass
-    if not re.match(r"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$", text):
+    if not re.match(
+        r"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$",
+        text,
+    ):
         raise ValueError(f"not an IP address or host name (got {text!r})")
     return text

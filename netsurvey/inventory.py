@@ -426,7 +426,11 @@ def _floor(f: Fields, inventory_path: Path) -> Floor:
     if plan is not None:
         plan_path = (inventory_path.parent / plan).resolve()
         if not plan_path.is_file():
-            f.fail("plan_image", f"file not found: {plan_path}", hint="paths are relative to the inventory file")
+            f.fail(
+                "plan_image",
+                f"file not found: {plan_path}",
+                hint="paths are relative to the inventory file",
+            )
         plan = str(plan_path)
     floor = Floor(
         id=f.str_("id"),
@@ -438,7 +442,9 @@ def _floor(f: Fields, inventory_path: Path) -> Floor:
     return floor
 
 
-def _device(f: Fields, defaults: dict[str, Any], profiles: dict[str, Any], room_ids: set[str]) -> DeviceSpec:
+def _device(
+    f: Fields, defaults: dict[str, Any], profiles: dict[str, Any], room_ids: set[str]
+) -> DeviceSpec:
     own = _plain(f.data)
     resolved: dict[str, Any] = {}
     for key in ("snmp", "ssh"):
@@ -451,8 +457,13 @@ def _device(f: Fields, defaults: dict[str, Any], profiles: dict[str, Any], room_
             import difflib
 
             close = difflib.get_close_matches(str(profile_name), list(profiles), n=1)
-            f.fail("profile", f"unknown profile {profile_name!r}",
-                   hint=f"did you mean '{close[0]}'?" if close else f"profiles: {', '.join(profiles) or 'none declared'}")
+            f.fail(
+                "profile",
+                f"unknown profile {profile_name!r}",
+                hint=f"did you mean '{close[0]}'?"
+                if close
+                else f"profiles: {', '.join(profiles) or 'none declared'}",
+            )
         resolved = _merge(resolved, _plain(profiles[profile_name]))
     for key, value in own.items():
         if key == "profile":
@@ -469,8 +480,11 @@ def _device(f: Fields, defaults: dict[str, Any], profiles: dict[str, Any], room_
         import difflib
 
         close = difflib.get_close_matches(room, sorted(room_ids), n=1)
-        m.fail("room", f"no room {room!r} in this school",
-               hint=f"did you mean '{close[0]}'?" if close else "declare it under rooms")
+        m.fail(
+            "room",
+            f"no room {room!r} in this school",
+            hint=f"did you mean '{close[0]}'?" if close else "declare it under rooms",
+        )
     snmp_value = m.raw("snmp", None)
     ssh_value = m.raw("ssh", None)
     device = DeviceSpec(
@@ -499,7 +513,9 @@ def _snmp(f: Fields) -> SnmpAccess:
         community_env=f.str_("community_env", None),
         community_file=f.str_("community_file", None),
         user=f.str_("user", None),
-        auth_protocol=f.choice("auth_protocol", ("MD5", "SHA", "SHA-224", "SHA-256", "SHA-384", "SHA-512"), None),
+        auth_protocol=f.choice(
+            "auth_protocol", ("MD5", "SHA", "SHA-224", "SHA-256", "SHA-384", "SHA-512"), None
+        ),
         auth_key_env=f.str_("auth_key_env", None),
         auth_key_file=f.str_("auth_key_file", None),
         priv_protocol=f.choice("priv_protocol", ("DES", "AES", "AES-192", "AES-256"), None),
@@ -592,8 +608,11 @@ def _survey(f: Fields | None) -> SurveySettings:
 def _cart(f: Fields, room_ids: set[str], circuit_ids: set[str]) -> Cart:
     circuit = f.str_("circuit")
     if circuit not in circuit_ids:
-        f.fail("circuit", f"no circuit {circuit!r} declared in this school",
-               hint="declare it under circuits, or fix the id")
+        f.fail(
+            "circuit",
+            f"no circuit {circuit!r} declared in this school",
+            hint="declare it under circuits, or fix the id",
+        )
     room = f.str_("room", None)
     if room is not None and room_ids and room not in room_ids:
         f.fail("room", f"no room {room!r} in this school")

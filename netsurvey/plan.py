@@ -98,7 +98,9 @@ def _device_collectors(school: School, scope: Scope) -> list[Job]:
                 Job(
                     job_id=f"snmp:{device.id}",
                     probe="snmp",
-                    target=Target(device.mgmt_ip, device.snmp.port, device.id, device.platform, scope),
+                    target=Target(
+                        device.mgmt_ip, device.snmp.port, device.id, device.platform, scope
+                    ),
                     params=params,
                     timeout_s=max(60.0, 4 * school.survey.snmp_interval_s + 30),
                     description=f"capacity of {device.id} over SNMP",
@@ -111,7 +113,9 @@ def _device_collectors(school: School, scope: Scope) -> list[Job]:
                 Job(
                     job_id=f"ssh:{device.id}",
                     probe="ssh",
-                    target=Target(device.mgmt_ip, device.ssh.port, device.id, device.platform, scope),
+                    target=Target(
+                        device.mgmt_ip, device.ssh.port, device.id, device.platform, scope
+                    ),
                     params=params,
                     description=f"capacity of {device.id} over SSH ({device.platform})",
                 )
@@ -129,7 +133,9 @@ def _bandwidth(school: School, scope: Scope) -> list[Job]:
                 Job(
                     job_id=f"iperf3:{direction}",
                     probe="iperf3",
-                    target=Target(servers.iperf3, servers.iperf3_port, "iperf3-server", None, scope),
+                    target=Target(
+                        servers.iperf3, servers.iperf3_port, "iperf3-server", None, scope
+                    ),
                     params={
                         "direction": direction,
                         "seconds": f"{survey.iperf3_seconds:g}",
@@ -146,7 +152,10 @@ def _bandwidth(school: School, scope: Scope) -> list[Job]:
                 job_id="speedtest:wan",
                 probe="speedtest",
                 target=Target(None, None, "speedtest-server", None, scope),
-                params={"server_url": servers.speedtest_url, "samples": str(survey.speedtest_samples)},
+                params={
+                    "server_url": servers.speedtest_url,
+                    "samples": str(survey.speedtest_samples),
+                },
                 timeout_s=survey.speedtest_samples * 60 + 30,
                 description="WAN download/upload/latency",
             )
@@ -181,10 +190,26 @@ def _health(school: School, scope: Scope) -> list[Job]:
         return []  # local broadcast checks run only on an interface the inventory names
     params = {"interface": interface}
     return [
-        Job(f"dhcp:{interface}", "dhcp", Target(None, None, None, None, scope), params,
-            description="DHCP offer time and options"),
-        Job(f"gateway:{interface}", "gateway", Target(None, None, None, None, scope), params,
-            description="default gateway reachability"),
-        Job(f"lldp_listen:{interface}", "lldp_listen", Target(None, None, None, None, scope),
-            {**params, "seconds": "35"}, timeout_s=60, description="which switch port the laptop is on"),
+        Job(
+            f"dhcp:{interface}",
+            "dhcp",
+            Target(None, None, None, None, scope),
+            params,
+            description="DHCP offer time and options",
+        ),
+        Job(
+            f"gateway:{interface}",
+            "gateway",
+            Target(None, None, None, None, scope),
+            params,
+            description="default gateway reachability",
+        ),
+        Job(
+            f"lldp_listen:{interface}",
+            "lldp_listen",
+            Target(None, None, None, None, scope),
+            {**params, "seconds": "35"},
+            timeout_s=60,
+            description="which switch port the laptop is on",
+        ),
     ]

@@ -10,7 +10,14 @@ from collections import Counter
 from typing import TextIO
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from netsurvey.records import Measurement
@@ -36,7 +43,9 @@ class ProgressObserver:
     def run_started(self, total: int, skipped_by_resume: int) -> None:
         self.total = total
         if skipped_by_resume and not self.quiet:
-            self.console.print(f"resume: {skipped_by_resume} job(s) already have an ok record and are not repeated")
+            self.console.print(
+                f"resume: {skipped_by_resume} job(s) already have an ok record and are not repeated"
+            )
         if self.interactive:
             self._progress = Progress(
                 TextColumn("[bold]survey[/]"),
@@ -94,7 +103,9 @@ def summary_table(outcome: RunOutcome) -> Table:
     for measurement in outcome.measurements:
         if measurement.status == "ok":
             continue
-        reason = measurement.error["message"] if measurement.error else "; ".join(measurement.warnings)
+        reason = (
+            measurement.error["message"] if measurement.error else "; ".join(measurement.warnings)
+        )
         style = STATUS_STYLE.get(measurement.status, "")
         table.add_row(measurement.job_id, f"[{style}]{measurement.status}[/]", reason)
     return table

@@ -177,7 +177,9 @@ class Measurement:
                 schema_version=SCHEMA_VERSION,
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise RecordsError(f"{where}: malformed record ({exc.__class__.__name__}: {exc})") from None
+            raise RecordsError(
+                f"{where}: malformed record ({exc.__class__.__name__}: {exc})"
+            ) from None
 
 
 def _migrate_measurement(data: dict[str, Any], version: int) -> dict[str, Any]:
@@ -309,7 +311,9 @@ class VisitWriter:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         if not (directory / VISIT_FILE).is_file():
-            raise RecordsError(f"{directory}: no {VISIT_FILE}", hint="create the visit with `netsurvey survey`")
+            raise RecordsError(
+                f"{directory}: no {VISIT_FILE}", hint="create the visit with `netsurvey survey`"
+            )
         (directory / RAW_DIR).mkdir(exist_ok=True)
         self._repair_torn_tail()
 
@@ -328,13 +332,18 @@ class VisitWriter:
                 return
             handle.seek(-1, os.SEEK_END)
             if handle.read(1) != b"\n":
-                log.warning("%s: last line was torn (interrupted write); it is kept but skipped", path)
+                log.warning(
+                    "%s: last line was torn (interrupted write); it is kept but skipped", path
+                )
                 handle.write(b"\n")
                 handle.flush()
                 os.fsync(handle.fileno())
 
     def write_raw(
-        self, measurement_id: str, artifacts: Sequence[RawArtifact], secret_values: Iterable[str] = ()
+        self,
+        measurement_id: str,
+        artifacts: Sequence[RawArtifact],
+        secret_values: Iterable[str] = (),
     ) -> tuple[RawRef, ...]:
         refs = []
         secret_list = [s for s in secret_values if s]
@@ -351,7 +360,9 @@ class VisitWriter:
         _fsync_dir(self.directory / RAW_DIR)
         return tuple(refs)
 
-    def attach_file(self, measurement_id: str, source: Path, media_type: str = "application/octet-stream") -> RawRef:
+    def attach_file(
+        self, measurement_id: str, source: Path, media_type: str = "application/octet-stream"
+    ) -> RawRef:
         """Copy an evidence file (a photo of a breaker label, a floor plan) into raw/."""
         try:
             data = source.read_bytes()
@@ -385,7 +396,9 @@ def clean_metrics(metrics: Mapping[str, float | None]) -> dict[str, float | None
             cleaned[key] = None
             continue
         number = float(value)
-        cleaned[key] = None if number != number or number in (float("inf"), float("-inf")) else number
+        cleaned[key] = (
+            None if number != number or number in (float("inf"), float("-inf")) else number
+        )
     return cleaned
 
 
@@ -415,8 +428,10 @@ class Visit:
 
     def latest_ok(self, probe: str, device_id: str | None = None) -> Measurement | None:
         for measurement in reversed(self.measurements):
-            if measurement.probe == probe and measurement.status == "ok" and (
-                device_id is None or measurement.device_id == device_id
+            if (
+                measurement.probe == probe
+                and measurement.status == "ok"
+                and (device_id is None or measurement.device_id == device_id)
             ):
                 return measurement
         return None

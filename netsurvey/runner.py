@@ -24,7 +24,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from netsurvey.records import Measurement, VisitWriter, clean_json, clean_metrics, iso, new_id, utc_now
+from netsurvey.records import (
+    Measurement,
+    RawRef,
+    VisitWriter,
+    clean_json,
+    clean_metrics,
+    iso,
+    new_id,
+    utc_now,
+)
 from probes.base import (
     Probe,
     ProbeError,
@@ -60,7 +69,11 @@ class Job:
 
 
 def target_json(target: Target) -> dict[str, object]:
-    data: dict[str, object] = {"host": target.host, "port": target.port, "device_id": target.device_id}
+    data: dict[str, object] = {
+        "host": target.host,
+        "port": target.port,
+        "device_id": target.device_id,
+    }
     if target.platform:
         data["platform"] = target.platform
     return data
@@ -103,7 +116,9 @@ class RunOutcome:
 
     @property
     def all_ok(self) -> bool:
-        return not self.interrupted and all(m.status in ("ok", "skipped") for m in self.measurements)
+        return not self.interrupted and all(
+            m.status in ("ok", "skipped") for m in self.measurements
+        )
 
 
 ProbeLoader = Callable[[str], Probe]
@@ -131,7 +146,9 @@ class Runner:
 
         probes, unavailable = self._prepare(todo)
         global_limit = asyncio.Semaphore(self.global_concurrency)
-        probe_limits = {name: asyncio.Semaphore(max(1, p.max_concurrency)) for name, p in probes.items()}
+        probe_limits = {
+            name: asyncio.Semaphore(max(1, p.max_concurrency)) for name, p in probes.items()
+        }
         link_lock = asyncio.Lock()
         results: list[Measurement] = []
         finished: set[str] = set()
@@ -213,7 +230,9 @@ class Runner:
             except TimeoutError as exc:
                 if isinstance(exc, ProbeError):
                     raise
-                raise ProbeTimeout(f"no result from {job.target.label()} within {timeout_s:g} s") from None
+                raise ProbeTimeout(
+                    f"no result from {job.target.label()} within {timeout_s:g} s"
+                ) from None
             result = probe.parse(raw)
         except ProbeError as exc:
             error = {"type": type(exc).__name__, "message": str(exc) or type(exc).__name__}
@@ -223,7 +242,7 @@ class Runner:
         except Exception as exc:  # a crashing probe becomes a failed record; the run goes on
             log.debug("probe %s crashed on %s", job.probe, job.target.label(), exc_info=True)
             error = {"type": type(exc).__name__, "message": f"probe crashed: {exc}"}
-        refs = ()
+        refs: tuple[RawRef, ...] = ()
         if raw is not None and raw.artifacts:
             refs = self.writer.write_raw(measurement_id, raw.artifacts, raw.secrets_used)
         duration_s = time.monotonic() - clock
@@ -256,7 +275,11 @@ def _partial_raw(exc: ProbeError) -> RawOutput | None:
 
 def _public_params(params: Mapping[str, str]) -> dict[str, str]:
     """Parameters as recorded: secret *references* are fine, literal secrets never arrive here."""
-    return {k: v for k, v in params.items() if k not in {"password", "community", "auth_key", "priv_key"}}
+    return {
+        k: v
+        for k, v in params.items()
+        if k not in {"password", "community", "auth_key", "priv_key"}
+    }
 
 
 def run_jobs(

@@ -15,7 +15,7 @@ import yaml
 from netsurvey.errors import NetsurveyError
 
 
-class SourceMap(dict[str, Any]):
+class SourceMap(dict[Any, Any]):
     line: int = 0
     key_lines: dict[str, int]
 
@@ -84,11 +84,13 @@ def load_yaml(path: Path, error: type[NetsurveyError] = YamlSourceError) -> tupl
         line = raw[: exc.start].count(b"\n") + 1
         raise error(f"{path}:{line}: not valid UTF-8 text", hint="save the file as UTF-8") from None
     try:
-        return yaml.load(text, Loader=_Loader), raw  # noqa: S506 - SafeLoader subclass
+        return yaml.load(text, Loader=_Loader), raw
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         problem = exc.problem or exc.context or "invalid YAML"
-        raise error(f"{path}:{line}: YAML syntax: {problem}", hint="fix the indentation or quoting") from None
+        raise error(
+            f"{path}:{line}: YAML syntax: {problem}", hint="fix the indentation or quoting"
+        ) from None
     except yaml.YAMLError as exc:
         raise error(f"{path}: YAML error: {exc}") from None

@@ -28,6 +28,7 @@ This module never imports ``netsurvey``: probes are usable on their own.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 from collections.abc import Iterable, Mapping
@@ -104,10 +105,8 @@ class Scope:
     def adhoc(cls, host: str) -> Scope:
         """Scope of an ad-hoc ``netsurvey probe --target HOST``: that host and loopback."""
         networks: list[str] = []
-        try:
+        with contextlib.suppress(ValueError):
             networks.append(str(ipaddress.ip_address(host)))
-        except ValueError:
-            pass
         return cls.from_strings(
             networks, hosts=[host], origin="--target", fix_hint="name it with --target"
         )

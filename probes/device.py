@@ -213,7 +213,9 @@ def _build(cls: type[T], data: dict[str, Any]) -> T:
 SECTIONS = ("system", "interfaces", "poe", "lldp", "wireless", "power")
 
 
-def merge_devices(primary: Device, secondary: Device, primary_source: str, secondary_source: str) -> Device:
+def merge_devices(
+    primary: Device, secondary: Device, primary_source: str, secondary_source: str
+) -> Device:
     """Merge two views of one device: ``secondary`` fills what ``primary`` lacks.
 
     Sections are taken whole from whichever source has them (primary first); within

@@ -8,6 +8,7 @@ RTT p50/p95 and loss. The raw evidence is a JSON list of every attempt.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import socket
@@ -55,7 +56,9 @@ class ReachabilityProbe:
         port, tcp_attempts = await _tcp_series(host, ports, count, timeout_s, interval_s)
         icmp_attempts: list[dict[str, object]] | None = None
         if os.geteuid() == 0 and params.get("icmp", "true").lower() != "false":
-            icmp_attempts = await asyncio.to_thread(_icmp_series, host, count, timeout_s, interval_s)
+            icmp_attempts = await asyncio.to_thread(
+                _icmp_series, host, count, timeout_s, interval_s
+            )
         evidence = {
             "host": target.host,
             "address": host,
@@ -64,7 +67,11 @@ class ReachabilityProbe:
             "icmp": icmp_attempts,
         }
         return RawOutput(
-            artifacts=(RawArtifact("attempts.json", json.dumps(evidence, indent=1).encode(), "application/json"),),
+            artifacts=(
+                RawArtifact(
+                    "attempts.json", json.dumps(evidence, indent=1).encode(), "application/json"
+                ),
+            ),
             tool="netsurvey-reachability",
             tool_version="1",
         )
@@ -83,7 +90,9 @@ class ReachabilityProbe:
         loss_ratio = 1.0 - len(rtts) / len(series) if series else None
         warnings: list[str] = []
         if not up:
-            warnings.append(f"{evidence['host']} did not answer (TCP ports {evidence['port'] or 'tried'}, ICMP)")
+            warnings.append(
+                f"{evidence['host']} did not answer (TCP ports {evidence['port'] or 'tried'}, ICMP)"
+            )
         return ProbeResult(
             metrics={
                 "up": 1.0 if up else 0.0,
@@ -109,7 +118,9 @@ def _ports(params: Mapping[str, str]) -> list[int]:
     try:
         ports = [int(p) for p in text.split(",") if p.strip()]
     except ValueError:
-        raise ProbeParamError(f"--param ports={text!r}: expected numbers separated by commas") from None
+        raise ProbeParamError(
+            f"--param ports={text!r}: expected numbers separated by commas"
+        ) from None
     if not ports or any(not 0 < p < 65536 for p in ports):
         raise ProbeParamError(f"--param ports={text!r}: ports are 1-65535")
     return ports
@@ -132,14 +143,16 @@ async def _tcp_once(host: str, port: int, timeout_s: float) -> dict[str, object]
     except ConnectionRefusedError:
         return {"port": port, "outcome": "refused", "rtt_s": time.perf_counter() - start}
     except (TimeoutError, OSError) as exc:
-        return {"port": port, "outcome": "timeout" if isinstance(exc, TimeoutError) else "error",
-                "error": str(exc) or type(exc).__name__, "rtt_s": None}
+        return {
+            "port": port,
+            "outcome": "timeout" if isinstance(exc, TimeoutError) else "error",
+            "error": str(exc) or type(exc).__name__,
+            "rtt_s": None,
+        }
     rtt_s = time.perf_counter() - start
     writer.close()
-    try:
+    with contextlib.suppress(OSError):
         await writer.wait_closed()
-    except OSError:
-        pass
     return {"port": port, "outcome": "open", "rtt_s": rtt_s}
 
 
@@ -170,10 +183,12 @@ def _checksum(data: bytes) -> int:
     total = sum(struct.unpack(f"!{len(data) // 2}H", data))
     total = (total >> 16) + (total & 0xFFFF)
     total += total >> 16
-    return ~total & 0xFFFF
+    return int(~total & 0xFFFF)
 
 
-def _icmp_series(host: str, count: int, timeout_s: float, interval_s: float) -> list[dict[str, object]]:
+def _icmp_series(
+    host: str, count: int, timeout_s: float, interval_s: float
+) -> list[dict[str, object]]:
     """ICMP echo over a raw socket (root only). IPv4."""
     attempts: list[dict[str, object]] = []
     try:
@@ -186,16 +201,27 @@ def _icmp_series(host: str, count: int, timeout_s: float, interval_s: float) -> 
         for sequence in range(count):
             payload = struct.pack("!d", time.perf_counter()) + b"netsurvey"
             header = struct.pack("!BBHHH", 8, 0, 0, identifier, sequence)
-            packet = struct.pack("!BBHHH", 8, 0, _checksum(header + payload), identifier, sequence) + payload
+            packet = (
+                struct.pack("!BBHHH", 8, 0, _checksum(header + payload), identifier, sequence)
+                + payload
+            )
             start = time.perf_counter()
             sock.sendto(packet, (host, 0))
             rtt_s = _await_reply(sock, identifier, sequence, start, timeout_s)
-            attempts.append({"seq": sequence, "outcome": "reply" if rtt_s is not None else "timeout", "rtt_s": rtt_s})
+            attempts.append(
+                {
+                    "seq": sequence,
+                    "outcome": "reply" if rtt_s is not None else "timeout",
+                    "rtt_s": rtt_s,
+                }
+            )
             time.sleep(interval_s)
     return attempts
 
 
-def _await_reply(sock: socket.socket, identifier: int, sequence: int, start: float, timeout_s: float) -> float | None:
+def _await_reply(
+    sock: socket.socket, identifier: int, sequence: int, start: float, timeout_s: float
+) -> float | None:
     deadline = start + timeout_s
     while True:
         remaining = deadline - time.perf_counter()
@@ -207,6 +233,8 @@ def _await_reply(sock: socket.socket, identifier: int, sequence: int, start: flo
         except (TimeoutError, OSError):
             return None
         header_len = (data[0] & 0x0F) * 4
-        icmp_type, _, _, reply_id, reply_seq = struct.unpack("!BBHHH", data[header_len : header_len + 8])
+        icmp_type, _, _, reply_id, reply_seq = struct.unpack(
+            "!BBHHH", data[header_len : header_len + 8]
+        )
         if icmp_type == 0 and reply_id == identifier and reply_seq == sequence:
             return time.perf_counter() - start

@@ -67,24 +67,44 @@ def findings() -> list[Finding]:
     result: list[Finding] = []
     root = os.geteuid() == 0
     result.append(
-        Finding("privilege", "root", root,
-                "running as root" if root else "not root: ICMP, DHCP and LLDP checks need `sudo netsurvey ...`")
+        Finding(
+            "privilege",
+            "root",
+            root,
+            "running as root"
+            if root
+            else "not root: ICMP, DHCP and LLDP checks need `sudo netsurvey ...`",
+        )
     )
     for tool, (package, purpose) in SYSTEM_TOOLS.items():
         path = shutil.which(tool)
-        result.append(Finding("tool", tool, path is not None,
-                              path or f"missing – install with `apt install {package}` (needed for {purpose})"))
+        result.append(
+            Finding(
+                "tool",
+                tool,
+                path is not None,
+                path or f"missing – install with `apt install {package}` (needed for {purpose})",
+            )
+        )
     for module, purpose in PYTHON_MODULES.items():
         present = importlib.util.find_spec(module) is not None
-        result.append(Finding("python", module, present,
-                              purpose if present else f"missing – `pip install netsurvey` again (needed for {purpose})"))
+        result.append(
+            Finding(
+                "python",
+                module,
+                present,
+                purpose
+                if present
+                else f"missing – `pip install netsurvey` again (needed for {purpose})",
+            )
+        )
     result.extend(interfaces())
     for name in probe_names():
         try:
             load_probe(name).check()
         except ProbeError as exc:
             result.append(Finding("probe", name, False, str(exc)))
-        except Exception as exc:  # doctor must report, never crash
+        except Exception as exc:  # noqa: BLE001 - doctor must report, never crash
             result.append(Finding("probe", name, False, f"cannot load: {exc}"))
         else:
             result.append(Finding("probe", name, True, "can run"))
@@ -136,7 +156,9 @@ def run(args: argparse.Namespace) -> int:
         table.add_column(style="bold")
         table.add_column(overflow="fold")
         for finding in (f for f in items if f.kind == kind):
-            table.add_row("[green]✔[/]" if finding.ok else "[red]✘[/]", finding.name, finding.detail)
+            table.add_row(
+                "[green]✔[/]" if finding.ok else "[red]✘[/]", finding.name, finding.detail
+            )
         console.print(table)
     runnable = sum(1 for f in items if f.kind == "probe" and f.ok)
     total = sum(1 for f in items if f.kind == "probe")

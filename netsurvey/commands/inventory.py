@@ -27,7 +27,10 @@ def register(subparsers: Any) -> None:
         help="validate files; exit 0 valid, 2 invalid",
         description="Validate inventory files. Prints FILE:LINE: path: problem for the first "
         "problem in each file. Exit code 0 when all are valid, 2 otherwise.",
-        examples=["netsurvey inventory check inventories/example.yaml", "netsurvey inventory check inventories/demo/*.yaml"],
+        examples=[
+            "netsurvey inventory check inventories/example.yaml",
+            "netsurvey inventory check inventories/demo/*.yaml",
+        ],
     )
     check.add_argument("files", nargs="+", metavar="FILE")
     check.set_defaults(handler=run_check)
@@ -42,7 +45,9 @@ def run_check(args: argparse.Namespace) -> int:
             print(f"invalid {exc.one_line()}", file=sys.stderr)
             worst = max(worst, exc.exit_code)
             continue
-        schools = ", ".join(f"{s.id} ({len(s.devices)} devices, {len(s.rooms)} rooms)" for s in inventory.schools)
+        schools = ", ".join(
+            f"{s.id} ({len(s.devices)} devices, {len(s.rooms)} rooms)" for s in inventory.schools
+        )
         print(f"ok {name}: {schools}")
         for school in inventory.schools:
             guard = school.scope_guard()

@@ -38,7 +38,9 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json([job.to_json() for job in jobs])
         return 0
-    table = Table(title=f"Survey plan for {school.name} ({school.id}): {len(jobs)} jobs", title_justify="left")
+    table = Table(
+        title=f"Survey plan for {school.name} ({school.id}): {len(jobs)} jobs", title_justify="left"
+    )
     table.add_column("job")
     table.add_column("target")
     table.add_column("what it measures")

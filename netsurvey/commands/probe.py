@@ -39,10 +39,19 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--target", metavar="HOST[:PORT]")
     parser.add_argument("--device-id", metavar="ID", help="label the record with this device id")
     parser.add_argument("--platform", metavar="NAME", help="device platform (e.g. cisco_ios)")
-    parser.add_argument("--param", action="append", metavar="KEY=VALUE", help="probe parameter (repeatable)")
+    parser.add_argument(
+        "--param", action="append", metavar="KEY=VALUE", help="probe parameter (repeatable)"
+    )
     parser.add_argument("--timeout", type=float, metavar="S", help="overall time limit in seconds")
-    parser.add_argument("--out", type=Path, metavar="VISITS", help="keep the record and raw evidence in VISITS/adhoc/")
-    parser.add_argument("--json", action="store_true", help="print one JSON record per line on stdout")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="VISITS",
+        help="keep the record and raw evidence in VISITS/adhoc/",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print one JSON record per line on stdout"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -51,7 +60,13 @@ def run(args: argparse.Namespace) -> int:
     host, port = parse_target(args.target) if args.target else (None, None)
     scope = Scope.adhoc(host) if host else LOOPBACK_ONLY
     target = Target(host, port, args.device_id, args.platform, scope)
-    job = Job(job_id=f"{args.name}:adhoc", probe=args.name, target=target, params=params, timeout_s=args.timeout)
+    job = Job(
+        job_id=f"{args.name}:adhoc",
+        probe=args.name,
+        target=target,
+        params=params,
+        timeout_s=args.timeout,
+    )
     root = args.out or Path(tempfile.mkdtemp(prefix="netsurvey-probe-"))
     try:
         directory = create_visit(

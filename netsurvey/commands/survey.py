@@ -40,10 +40,18 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("inventory", metavar="INVENTORY")
     parser.add_argument("--school", required=True, metavar="ID")
-    parser.add_argument("--out", required=True, metavar="VISITS", type=Path, help="visits root folder")
+    parser.add_argument(
+        "--out", required=True, metavar="VISITS", type=Path, help="visits root folder"
+    )
     parser.add_argument("--only", metavar="P1,P2", help="only these probes (see `netsurvey plan`)")
-    parser.add_argument("--resume", action="store_true", help="continue the latest visit; re-run only jobs without an ok record")
-    parser.add_argument("--visit-id", metavar="ID", help="visit folder name (default: UTC start time)")
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the latest visit; re-run only jobs without an ok record",
+    )
+    parser.add_argument(
+        "--visit-id", metavar="ID", help="visit folder name (default: UTC start time)"
+    )
     parser.add_argument("--operator", metavar="NAME", help="technician's name, kept in visit.json")
     parser.set_defaults(handler=run)
 
@@ -64,10 +72,15 @@ def run(args: argparse.Namespace) -> int:
     done: set[str] = set()
     directory: Path | None = None
     if args.resume:
-        directory = args.out / school.id / args.visit_id if args.visit_id else latest_visit(args.out, school.id)
+        directory = (
+            args.out / school.id / args.visit_id
+            if args.visit_id
+            else latest_visit(args.out, school.id)
+        )
         if directory is None or not (directory / VISIT_FILE).is_file():
             raise RecordsError(
-                f"{args.out / school.id}: no visit to resume", hint="run without --resume to start one"
+                f"{args.out / school.id}: no visit to resume",
+                hint="run without --resume to start one",
             )
         visit = read_visit(directory)
         done = visit.ok_job_ids()

@@ -77,7 +77,9 @@ def test_bad_ip_names_file_line_and_path(tmp_path: Path) -> None:
 
 
 def test_literal_secret_says_which_env_field(tmp_path: Path) -> None:
-    text = BASE.replace("{version: 2c, community_env: NETSURVEY_SNMP_COMMUNITY}", "{version: 2c, community: public}")
+    text = BASE.replace(
+        "{version: 2c, community_env: NETSURVEY_SNMP_COMMUNITY}", "{version: 2c, community: public}"
+    )
     with pytest.raises(SecretError) as info:
         load_inventory(write(tmp_path, text))
     assert ":3: defaults.snmp.community: literal secret" in info.value.one_line()
@@ -97,7 +99,7 @@ def test_ssh_password_literal_refused(tmp_path: Path) -> None:
         (("kind: classroom", "kind: clasroom"), "did you mean 'classroom'?"),
         (("role: ap,", "role: ap, rooom: '204',"), "unknown key (did you mean 'room'?)"),
         (("profile: access", "profile: acess"), "did you mean 'access'?"),
-        (("room: \"204\"", "room: \"205\""), "no room '205'"),
+        (('room: "204"', 'room: "205"'), "no room '205'"),
         (("schema_version: 1", "schema_version: 9"), "newer netsurvey"),
         (("scope: [10.12.0.0/16]", "scope: [10.12.0.0/33]"), "not a subnet"),
         (("{1: 52, 7: 61}", "{1: 52, 13: 61}"), "grades are numbers 1-12"),

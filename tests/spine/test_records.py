@@ -23,15 +23,27 @@ from probes.base import RawArtifact
 
 def make_visit(root: Path) -> Path:
     return create_visit(
-        root, school_id="s1", school_json={"id": "s1"}, inventory_path="inv.yaml",
-        inventory_sha256="0" * 64, operator="Anna",
+        root,
+        school_id="s1",
+        school_json={"id": "s1"},
+        inventory_path="inv.yaml",
+        inventory_sha256="0" * 64,
+        operator="Anna",
     )
 
 
 def record(job_id: str, status: str = "ok", **extra: object) -> Measurement:
     now = iso(utc_now())
-    return Measurement(id=new_id(), job_id=job_id, probe="reachability", status=status,  # type: ignore[arg-type]
-                       started_at=now, finished_at=now, duration_s=0.1, **extra)  # type: ignore[arg-type]
+    return Measurement(
+        id=new_id(),
+        job_id=job_id,
+        probe="reachability",
+        status=status,  # type: ignore[arg-type]
+        started_at=now,
+        finished_at=now,
+        duration_s=0.1,
+        **extra,
+    )  # type: ignore[arg-type]
 
 
 def test_round_trip_and_provenance(tmp_path: Path) -> None:
@@ -79,7 +91,9 @@ def test_raw_sidecar_redacted_and_hashed(tmp_path: Path) -> None:
 
     visit_dir = make_visit(tmp_path)
     writer = VisitWriter.open(visit_dir)
-    refs = writer.write_raw("m-1", [RawArtifact("walk.txt", b"community s3cr3t-value used")], ["s3cr3t-value"])
+    refs = writer.write_raw(
+        "m-1", [RawArtifact("walk.txt", b"community s3cr3t-value used")], ["s3cr3t-value"]
+    )
     data = (visit_dir / refs[0].path).read_bytes()
     assert b"s3cr3t-value" not in data
     assert refs[0].sha256 == hashlib.sha256(data).hexdigest()

@@ -37,7 +37,11 @@ def inventory(tmp_path: Path, devices: int, count: int = 3, extra_device: str = 
 
 def netsurvey(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # type: ignore[call-overload,no-any-return]
-        [sys.executable, "-m", "netsurvey", *args], capture_output=True, text=True, timeout=120, **kwargs
+        [sys.executable, "-m", "netsurvey", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        **kwargs,
     )
 
 
@@ -48,11 +52,21 @@ def only_visit(visits: Path) -> Path:
 
 def test_survey_records_every_job(tmp_path: Path) -> None:
     inv = inventory(tmp_path, devices=3)
-    result = netsurvey("survey", str(inv), "--school", "test-school", "--out", str(tmp_path / "v"),
-                       "--operator", "Jānis")
+    result = netsurvey(
+        "survey",
+        str(inv),
+        "--school",
+        "test-school",
+        "--out",
+        str(tmp_path / "v"),
+        "--operator",
+        "Jānis",
+    )
     assert result.returncode == 0, result.stderr
     visit = read_visit(only_visit(tmp_path / "v"))
-    assert sorted(m.job_id for m in visit.measurements) == [f"reachability:sw-0{i}" for i in range(3)]
+    assert sorted(m.job_id for m in visit.measurements) == [
+        f"reachability:sw-0{i}" for i in range(3)
+    ]
     assert all(m.status == "ok" and m.metrics["up"] == 1.0 for m in visit.measurements)
     assert visit.info.operator == "Jānis"
     assert visit.info.data["school"]["name"] == "Testa pamatskola"
@@ -62,8 +76,9 @@ def test_survey_records_every_job(tmp_path: Path) -> None:
 
 
 def test_out_of_scope_device_refused_and_exit_1(tmp_path: Path) -> None:
-    inv = inventory(tmp_path, devices=1,
-                    extra_device="      - {id: rogue, role: switch, mgmt_ip: 192.0.2.77}")
+    inv = inventory(
+        tmp_path, devices=1, extra_device="      - {id: rogue, role: switch, mgmt_ip: 192.0.2.77}"
+    )
     result = netsurvey("survey", str(inv), "--school", "test-school", "--out", str(tmp_path / "v"))
     assert result.returncode == 1
     assert "rogue" in result.stderr and "Traceback" not in result.stderr
@@ -78,9 +93,13 @@ def test_out_of_scope_device_refused_and_exit_1(tmp_path: Path) -> None:
 def test_resume_does_not_repeat_finished_jobs(tmp_path: Path) -> None:
     inv = inventory(tmp_path, devices=4)
     out = tmp_path / "v"
-    assert netsurvey("survey", str(inv), "--school", "test-school", "--out", str(out)).returncode == 0
+    assert (
+        netsurvey("survey", str(inv), "--school", "test-school", "--out", str(out)).returncode == 0
+    )
     inv2 = inventory(tmp_path, devices=6)  # two more devices added on site
-    result = netsurvey("survey", str(inv2), "--school", "test-school", "--out", str(out), "--resume")
+    result = netsurvey(
+        "survey", str(inv2), "--school", "test-school", "--out", str(out), "--resume"
+    )
     assert result.returncode == 0, result.stderr
     visit = read_visit(only_visit(out))
     counts = Counter(m.job_id for m in visit.measurements)
@@ -91,8 +110,19 @@ def test_kill_9_loses_no_finished_record_and_resume_completes(tmp_path: Path) ->
     inv = inventory(tmp_path, devices=24, count=10)
     out = tmp_path / "v"
     process = subprocess.Popen(
-        [sys.executable, "-m", "netsurvey", "survey", str(inv), "--school", "test-school", "--out", str(out)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "netsurvey",
+            "survey",
+            str(inv),
+            "--school",
+            "test-school",
+            "--out",
+            str(out),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     measurements = None
     deadline = time.monotonic() + 30
@@ -123,7 +153,9 @@ def test_kill_9_loses_no_finished_record_and_resume_completes(tmp_path: Path) ->
 
 
 def test_probe_command_json(tmp_path: Path) -> None:
-    result = netsurvey("probe", "reachability", "--target", "127.0.0.1", "--param", "count=2", "--json")
+    result = netsurvey(
+        "probe", "reachability", "--target", "127.0.0.1", "--param", "count=2", "--json"
+    )
     assert result.returncode == 0, result.stderr
     (line,) = result.stdout.splitlines()
     record = json.loads(line)
@@ -138,5 +170,14 @@ def test_usage_errors_are_one_line(tmp_path: Path) -> None:
     assert result.stderr.count("\n") == 1 and "did you mean 'test-school'" in result.stderr
     result = netsurvey("probe", "reachability", "--target", "127.0.0.1", "--param", "count")
     assert result.returncode == 2 and "key=value" in result.stderr
-    result = netsurvey("survey", str(inv), "--school", "test-school", "--out", str(tmp_path / "v"), "--only", "snmpp")
+    result = netsurvey(
+        "survey",
+        str(inv),
+        "--school",
+        "test-school",
+        "--out",
+        str(tmp_path / "v"),
+        "--only",
+        "snmpp",
+    )
     assert result.returncode == 2 and "snmpp" in result.stderr
