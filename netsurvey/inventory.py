@@ -156,6 +156,7 @@ class SurveySettings:
     iperf3_samples: int = 3
     speedtest_samples: int = 2
     reachability_count: int = 5
+    lldp_wait_s: float = 35.0  # LLDP frames come every 30 s by default
 
 
 @dataclass(frozen=True)
@@ -204,6 +205,8 @@ class School:
     wifi: WifiSettings = field(default_factory=WifiSettings)
     wan: WanSpec | None = None
     survey: SurveySettings = field(default_factory=SurveySettings)
+    # The simulated equipment behind this school in the demo lab (netsurvey.lab reads it).
+    lab: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
     @property
     def pupils_total(self) -> int:
@@ -233,6 +236,7 @@ class School:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
+        data.pop("lab", None)
         data["pupils"] = {str(k): v for k, v in self.pupils.items()}
         return data
 
@@ -399,6 +403,7 @@ def _school(f: Fields, defaults: dict[str, Any], profiles: dict[str, Any]) -> Sc
         wifi=_wifi(f.mapping("wifi", None)),
         wan=_wan(f.mapping("wan", None)),
         survey=_survey(f.mapping("survey", None)),
+        lab=_plain(f.raw("lab", None)),
     )
     f.done()
     return school
@@ -600,6 +605,7 @@ def _survey(f: Fields | None) -> SurveySettings:
         iperf3_samples=f.int_("iperf3_samples", 3, lo=1, hi=20),
         speedtest_samples=f.int_("speedtest_samples", 2, lo=1, hi=20),
         reachability_count=f.int_("reachability_count", 5, lo=1, hi=100),
+        lldp_wait_s=f.float_("lldp_wait_s", 35.0, lo=1, hi=300),
     )
     f.done()
     return settings

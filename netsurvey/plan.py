@@ -208,8 +208,8 @@ def _health(school: School, scope: Scope) -> list[Job]:
             f"lldp_listen:{interface}",
             "lldp_listen",
             Target(None, None, None, None, scope),
-            {**params, "seconds": "35"},
-            timeout_s=60,
+            {**params, "seconds": f"{school.survey.lldp_wait_s:g}"},
+            timeout_s=school.survey.lldp_wait_s + 30,
             description="which switch port the laptop is on",
         ),
     ]
