@@ -151,7 +151,7 @@ def poe_rows(
     rows = [
         number(f"{PETH_MAIN}.2.1", GAUGE32, int(budget_w)),
         number(f"{PETH_MAIN}.3.1", INTEGER, 1),
-        number(f"{PETH_MAIN}.4.1", GAUGE32, int(round(consumption_w))),
+        number(f"{PETH_MAIN}.4.1", GAUGE32, round(consumption_w)),
     ]
     for port in range(1, port_count + 1):
         power_class, watts = ports.get(port, (0, 0.0))
@@ -217,7 +217,7 @@ def ap_rows(
             number(
                 f"{UNIFI_RADIO}.6.{radio_index}",
                 INTEGER,
-                int(round(float(radio.get("utilization_ratio", 0)) * 100)),
+                round(float(radio.get("utilization_ratio", 0)) * 100),
             ),
         ]
         clients = int(radio.get("clients", 0))
@@ -252,9 +252,9 @@ def pdu_rows(device_id: str, spec: Mapping[str, Any], model: str | None) -> list
         text(f"{APC_RPDU}.1.5.0", model or "AP7900B"),
         text(f"{APC_RPDU}.1.6.0", "5A1234E56789"),
         number(f"{APC_RPDU}.1.15.0", INTEGER, 230),
-        number(f"{APC_RPDU}.1.16.0", INTEGER, int(round(total_w))),
+        number(f"{APC_RPDU}.1.16.0", INTEGER, round(total_w)),
         number(f"{APC_RPDU}.2.1.1.0", INTEGER, 16),
-        number(f"{APC_RPDU}.2.3.1.1.2.1", GAUGE32, int(round(total_a * 10))),
+        number(f"{APC_RPDU}.2.3.1.1.2.1", GAUGE32, round(total_a * 10)),
     ]
     for number_, outlet in enumerate(outlets, start=1):
         rows += [
@@ -268,12 +268,12 @@ def pdu_rows(device_id: str, spec: Mapping[str, Any], model: str | None) -> list
             number(
                 f"1.3.6.1.4.1.318.1.1.26.9.4.3.1.6.{number_}",
                 GAUGE32,
-                int(round(float(outlet.get("current_a", 0)) * 10)),
+                round(float(outlet.get("current_a", 0)) * 10),
             ),
             number(
                 f"1.3.6.1.4.1.318.1.1.26.9.4.3.1.7.{number_}",
                 GAUGE32,
-                int(round(float(outlet.get("power_w", 0)))),
+                round(float(outlet.get("power_w", 0))),
             ),
         ]
     return rows
