@@ -37,9 +37,8 @@ class NetsurveyError(Exception):
 
     def one_line(self) -> str:
         """The message as printed by the CLI: what, where, and what to do."""
-        if self.hint:
-            return f"{self.message} ({self.hint})"
-        return self.message
+        text = f"{self.message} ({self.hint})" if self.hint else self.message
+        return " ".join(text.split())  # always one line, whatever the message held
 
 
 class UsageError(NetsurveyError, ValueError):

@@ -85,6 +85,12 @@ def load_yaml(path: Path, error: type[NetsurveyError] = YamlSourceError) -> tupl
         raise error(f"{path}:{line}: not valid UTF-8 text", hint="save the file as UTF-8") from None
     try:
         return yaml.load(text, Loader=_Loader), raw
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise error(
+            f"{path}:{line}: a control character (code {exc.character!r}) is not allowed in YAML",
+            hint="remove it or re-save the file as plain UTF-8 text",
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
