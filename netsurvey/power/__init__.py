@@ -1,0 +1,1 @@
+"""Charging-cart power: the electrical model (model.py) and the cart assessment."""
