@@ -1,0 +1,154 @@
+"""View model -> HTML (jinja2, autoescape, StrictUndefined) -> PDF (weasyprint).
+
+WeasyPrint gets a URL fetcher that serves only ``data:`` URIs and files under the
+allowed folders (the templates and the visit directory, after resolving symlinks).
+Everything else - http(s), ftp, other local files - is refused and recorded, so a
+hostile SSID or sysDescr cannot pull anything into a report.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from netsurvey.errors import ReportError
+from netsurvey.report import charts
+from netsurvey.report.filters import make_filters
+from netsurvey.report.locale import Locale, load_locale, templates_dir
+from netsurvey.report.viewmodel import READINESS_BAR_SCORE, ReportView
+
+logger = logging.getLogger(__name__)
+
+REPORT_TEMPLATE = "report.html"
+
+
+class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
+    """Serves ``data:`` URIs and files below ``roots``; refuses anything else.
+
+    ``requested`` and ``refused`` list every URL asked for, for tests and logs.
+    """
+
+    def __init__(self, roots: Iterable[Path]) -> None:
+        super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
+        self.roots = tuple(Path(r).resolve() for r in roots)
+        self.requested: list[str] = []
+        self.refused: list[str] = []
+
+    def _allowed(self, path: Path) -> bool:
+        return any(path == root or path.is_relative_to(root) for root in self.roots)
+
+    def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
+        self.requested.append(url)
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            parts = urlsplit(url)
+            if parts.netloc not in ("", "localhost"):
+                return self._refuse(url)
+            path = Path(unquote(parts.path)).resolve()
+            if self._allowed(path) and path.is_file():
+                media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(
+                    path.as_uri(), path.read_bytes(), {"Content-Type": media_type}
+                )
+        return self._refuse(url)
+
+    def _refuse(self, url: str) -> URLFetcherResponse:
+        self.refused.append(url)
+        logger.debug("refused to fetch %s", url[:200])
+        raise ValueError(f"fetching {url[:80]!r} is not allowed in reports")
+
+
+def _dimension_label(locale: Locale, key: str) -> str:
+    name = f"dimensions.{key}"
+    return locale.t(name) if locale.has(name) else key
+
+
+def chart_uris(view: ReportView, locale: Locale) -> dict[str, str]:
+    no_data = locale.t("common.no_data")
+    bars = [charts.Bar(_dimension_label(locale, d.key), d.score) for d in view.dimensions]
+    rho_rows = [
+        charts.RhoRow(
+            f"{s.id} · {_dimension_label(locale, d.key)}", d.rho_p10, d.rho_p50, d.rho_p90
+        )
+        for s in view.scenarios
+        for d in s.dimensions
+    ]
+    uris = {"scores": charts.data_uri(charts.score_bars(bars, no_data))}
+    if rho_rows:
+        uris["rho"] = charts.data_uri(
+            charts.rho_chart(rho_rows, locale.t("charts.design_target"), no_data)
+        )
+    return uris
+
+
+class ReportRenderer:
+    """One jinja environment per language; reusable across many reports."""
+
+    def __init__(self, lang: str, template_root: Path | None = None) -> None:
+        self.template_root = (template_root or templates_dir()).resolve()
+        if not (self.template_root / REPORT_TEMPLATE).is_file():
+            raise ReportError(
+                f"{self.template_root}: report templates not found",
+                hint="set NETSURVEY_REPORT_TEMPLATES to the report_templates folder",
+            )
+        self.locale = load_locale(lang, self.template_root)
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(self.template_root),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(make_filters(self.locale))
+        self.env.globals["t"] = self.locale.t
+        self.env.globals["has"] = self.locale.has
+
+    def render_html(self, view: ReportView) -> str:
+        context: dict[str, Any] = {
+            "view": view,
+            "lang": self.locale.lang,
+            "charts": chart_uris(view, self.locale),
+            "heatmaps": [(h.floor, h.path.as_uri()) for h in view.wifi.heatmaps],
+            "bar_score": READINESS_BAR_SCORE,
+        }
+        try:
+            return self.env.get_template(REPORT_TEMPLATE).render(context)
+        except jinja2.TemplateError as exc:
+            raise ReportError(f"report template error: {exc}") from exc
+
+    def fetcher_for(self, view: ReportView) -> ConfinedFetcher:
+        roots = [self.template_root, view.provenance.visit_dir]
+        roots += [h.path.parent for h in view.wifi.heatmaps]
+        return ConfinedFetcher(roots)
+
+    def render_pdf(
+        self, view: ReportView, out: Path, fetcher: ConfinedFetcher | None = None
+    ) -> Path:
+        html = self.render_html(view)
+        fetcher = fetcher or self.fetcher_for(view)
+        out = Path(out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(out.name + ".part")
+        try:
+            HTML(
+                string=html, base_url=self.template_root.as_uri() + "/", url_fetcher=fetcher
+            ).write_pdf(tmp)
+            tmp.replace(out)
+        except OSError as exc:
+            raise ReportError(f"{out}: cannot write PDF ({exc.strerror})") from exc
+        finally:
+            tmp.unlink(missing_ok=True)
+        if fetcher.refused:
+            logger.info(
+                "%s: refused %d resource(s) outside the allowed folders", out, len(fetcher.refused)
+            )
+        return out

@@ -1,0 +1,406 @@
+"""Facts for the report's technical sections, derived from visit records (SI units)."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from netsurvey.report.text import clean_optional, clean_text
+from netsurvey.report.visitfiles import Record, VisitFiles
+from probes.device import Device
+
+HEATMAP_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
+HEATMAP_MAX_BYTES = 4 * 1024 * 1024
+_PORT_TYPES = ("ethernetCsmacd", "gigabitEthernet", "fastEther", "ethernet")
+
+
+@dataclass(frozen=True)
+class WanTest:
+    kind: str
+    download_bps: float | None
+    upload_bps: float | None
+    rtt_s: float | None
+    jitter_s: float | None
+    loss_ratio: float | None
+    server: str | None
+    measurement_id: str
+    started_at: str | None
+
+
+@dataclass(frozen=True)
+class WanSection:
+    provider: str | None
+    contract_down_bps: float | None
+    contract_up_bps: float | None
+    tests: tuple[WanTest, ...]
+
+
+@dataclass(frozen=True)
+class Uplink:
+    port: str
+    neighbour: str | None
+    speed_bps: float | None
+    utilisation_ratio: float | None
+
+
+@dataclass(frozen=True)
+class SwitchRow:
+    device_id: str
+    name: str | None
+    model: str | None
+    ports_count: int | None
+    ports_up_count: int | None
+    uplinks: tuple[Uplink, ...]
+    max_utilisation_ratio: float | None
+    measurement_id: str
+
+
+@dataclass(frozen=True)
+class RoomWifi:
+    room: str
+    floor: str | None
+    points_count: int
+    signal_median_dbm: float | None
+    signal_min_dbm: float | None
+    snr_median_db: float | None
+
+
+@dataclass(frozen=True)
+class RadioRow:
+    ap: str
+    band: str | None
+    channel: int | None
+    width_mhz: int | None
+    clients: int | None
+    utilisation_ratio: float | None
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    floor: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class WifiSection:
+    rooms: tuple[RoomWifi, ...]
+    radios: tuple[RadioRow, ...]
+    heatmaps: tuple[Heatmap, ...]
+
+
+@dataclass(frozen=True)
+class PoeRow:
+    device_id: str
+    budget_w: float | None
+    consumption_w: float | None
+    headroom_w: float | None
+    ports_delivering_count: int | None
+
+
+@dataclass(frozen=True)
+class CartRow:
+    cart_id: str
+    room: str | None
+    slots_count: int | None
+    charger_w: float | None
+    sequencing: str | None
+    circuit: str | None
+    breaker_a: float | None
+    measured_power_w: float | None
+    measured_current_a: float | None
+
+
+@dataclass(frozen=True)
+class PowerSection:
+    carts: tuple[CartRow, ...]
+
+
+def _num(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        return None
+    return float(value)
+
+
+def _int(value: Any) -> int | None:
+    number = _num(value)
+    return None if number is None else int(number)
+
+
+def _latest_per_device(records: Iterable[Record]) -> dict[str, Record]:
+    latest: dict[str, Record] = {}
+    for record in records:
+        key = record.device_id or record.host or record.id
+        previous = latest.get(key)
+        if previous is None or (record.started_at or "") >= (previous.started_at or ""):
+            latest[key] = record
+    return latest
+
+
+def devices(visit: VisitFiles) -> dict[str, tuple[Device, Record]]:
+    """The newest device model per device id, from snmp or ssh records."""
+    found: dict[str, tuple[Device, Record]] = {}
+    records = [r for r in visit.ok("snmp") + visit.ok("ssh") if isinstance(r.details, dict)]
+    for key, record in sorted(_latest_per_device(records).items()):
+        data = record.details.get("device")
+        if not isinstance(data, dict):
+            continue
+        try:
+            found[key] = (Device.from_json(data), record)
+        except (TypeError, ValueError, KeyError, AttributeError):
+            continue
+    return found
+
+
+def wan_section(visit: VisitFiles) -> WanSection:
+    wan = visit.school.get("wan")
+    wan = wan if isinstance(wan, dict) else {}
+    tests: list[WanTest] = []
+    for record in visit.ok("speedtest"):
+        server = record.details.get("server")
+        rtt_s = record.metric("rtt_s")
+        if rtt_s is None and record.metric("rtt_ms") is not None:
+            rtt_s = (record.metric("rtt_ms") or 0.0) / 1000.0
+        tests.append(
+            WanTest(
+                kind="speedtest",
+                download_bps=record.metric("download_bps"),
+                upload_bps=record.metric("upload_bps"),
+                rtt_s=rtt_s,
+                jitter_s=None,
+                loss_ratio=None,
+                server=clean_optional(server.get("name") if isinstance(server, dict) else None),
+                measurement_id=record.id,
+                started_at=record.started_at,
+            )
+        )
+    for record in visit.ok("latency"):
+        tests.append(
+            WanTest(
+                kind="latency",
+                download_bps=None,
+                upload_bps=None,
+                rtt_s=record.metric("rtt_p50_s"),
+                jitter_s=record.metric("jitter_s"),
+                loss_ratio=record.metric("loss_ratio"),
+                server=None,
+                measurement_id=record.id,
+                started_at=record.started_at,
+            )
+        )
+    return WanSection(
+        provider=clean_optional(wan.get("provider")),
+        contract_down_bps=_num(wan.get("down_bps")),
+        contract_up_bps=_num(wan.get("up_bps")),
+        tests=tuple(sorted(tests, key=lambda t: (t.kind, t.started_at or ""))),
+    )
+
+
+def _is_port(interface_type: str | None, name: str) -> bool:
+    if interface_type:
+        return any(interface_type.lower().startswith(t.lower()) for t in _PORT_TYPES)
+    lowered = name.lower()
+    return not lowered.startswith(("lo", "vlan", "null", "tunnel", "port-channel", "mgmt"))
+
+
+def _uplinks(device: Device) -> tuple[Uplink, ...]:
+    wired_neighbours = {
+        n.local_port: n
+        for n in device.lldp
+        if {"bridge", "router"} & {c.lower() for c in n.remote_capabilities}
+    }
+    uplinks = []
+    for interface in device.interfaces:
+        neighbour = wired_neighbours.get(interface.name)
+        if neighbour is None:
+            continue
+        uplinks.append(
+            Uplink(
+                port=clean_text(interface.name),
+                neighbour=clean_optional(neighbour.remote_sys_name),
+                speed_bps=interface.speed_bps,
+                utilisation_ratio=_utilisation(
+                    interface.in_bps, interface.out_bps, interface.speed_bps
+                ),
+            )
+        )
+    return tuple(uplinks)
+
+
+def _utilisation(
+    in_bps: float | None, out_bps: float | None, speed_bps: float | None
+) -> float | None:
+    rates = [r for r in (in_bps, out_bps) if r is not None]
+    if not rates or not speed_bps:
+        return None
+    return max(rates) / speed_bps
+
+
+def lan_rows(found: Mapping[str, tuple[Device, Record]]) -> tuple[SwitchRow, ...]:
+    rows = []
+    for device_id, (device, record) in found.items():
+        ports = [i for i in device.interfaces if _is_port(i.type, i.name)]
+        if not ports:
+            continue
+        utilisations = [
+            u
+            for u in (_utilisation(p.in_bps, p.out_bps, p.speed_bps) for p in ports)
+            if u is not None
+        ]
+        rows.append(
+            SwitchRow(
+                device_id=clean_text(device_id),
+                name=clean_optional(device.system.sys_name),
+                model=clean_optional(device.system.model or device.system.vendor),
+                ports_count=len(ports),
+                ports_up_count=sum(1 for p in ports if p.oper_up)
+                if any(p.oper_up is not None for p in ports)
+                else None,
+                uplinks=_uplinks(device),
+                max_utilisation_ratio=max(utilisations) if utilisations else None,
+                measurement_id=record.id,
+            )
+        )
+    return tuple(rows)
+
+
+def poe_rows(found: Mapping[str, tuple[Device, Record]]) -> tuple[PoeRow, ...]:
+    rows = []
+    for device_id, (device, _record) in found.items():
+        if device.poe is None:
+            continue
+        budgets = [g.budget_w for g in device.poe.groups if g.budget_w is not None]
+        used = [g.consumption_w for g in device.poe.groups if g.consumption_w is not None]
+        if not used:
+            used = [p.power_w for p in device.poe.ports if p.power_w is not None]
+        budget_w = sum(budgets) if budgets else None
+        consumption_w = sum(used) if used else None
+        statuses = [p.status for p in device.poe.ports if p.status is not None]
+        rows.append(
+            PoeRow(
+                device_id=clean_text(device_id),
+                budget_w=budget_w,
+                consumption_w=consumption_w,
+                headroom_w=None
+                if budget_w is None or consumption_w is None
+                else budget_w - consumption_w,
+                ports_delivering_count=sum(1 for s in statuses if s == "delivering")
+                if statuses
+                else None,
+            )
+        )
+    return tuple(rows)
+
+
+def _room_of(record: Record) -> str | None:
+    room = record.field("room")
+    return clean_optional(room) if room is not None else None
+
+
+def wifi_rooms(visit: VisitFiles) -> tuple[RoomWifi, ...]:
+    by_room: dict[str, list[Record]] = {}
+    for record in visit.ok("wifi_point"):
+        room = _room_of(record) or "?"
+        by_room.setdefault(room, []).append(record)
+    rooms = []
+    for room, records in sorted(by_room.items()):
+        signals = [s for s in (r.metric("signal_dbm") for r in records) if s is not None]
+        snrs = []
+        for r in records:
+            snr = r.metric("snr_db")
+            if (
+                snr is None
+                and r.metric("signal_dbm") is not None
+                and r.metric("noise_dbm") is not None
+            ):
+                snr = (r.metric("signal_dbm") or 0.0) - (r.metric("noise_dbm") or 0.0)
+            if snr is not None:
+                snrs.append(snr)
+        floor = records[0].field("floor")
+        rooms.append(
+            RoomWifi(
+                room=room,
+                floor=clean_optional(floor),
+                points_count=len(records),
+                signal_median_dbm=statistics.median(signals) if signals else None,
+                signal_min_dbm=min(signals) if signals else None,
+                snr_median_db=statistics.median(snrs) if snrs else None,
+            )
+        )
+    return tuple(rooms)
+
+
+def wifi_radios(found: Mapping[str, tuple[Device, Record]]) -> tuple[RadioRow, ...]:
+    rows = []
+    for device_id, (device, _record) in found.items():
+        if device.wireless is None:
+            continue
+        for radio in device.wireless.radios:
+            rows.append(
+                RadioRow(
+                    ap=clean_text(radio.ap_name or device.system.sys_name or device_id),
+                    band=clean_optional(radio.band),
+                    channel=radio.channel,
+                    width_mhz=radio.width_mhz,
+                    clients=radio.clients,
+                    utilisation_ratio=radio.utilization_ratio,
+                )
+            )
+    return tuple(rows)
+
+
+def find_heatmaps(directory: Path) -> tuple[Heatmap, ...]:
+    """Heatmap images (``*heatmap*`` or ``floor-*``) in ``directory``, one per floor."""
+    if not directory.is_dir():
+        return ()
+    root = directory.resolve()
+    maps = []
+    for path in sorted(directory.iterdir()):
+        if not path.resolve().is_relative_to(root):
+            continue  # a symlink out of the folder: never follow it into a report
+        name = path.name.lower()
+        if path.suffix.lower() not in HEATMAP_SUFFIXES or "heatmap" not in name:
+            continue
+        if not path.is_file() or path.stat().st_size > HEATMAP_MAX_BYTES:
+            continue
+        floor = path.stem
+        for prefix in ("heatmap-", "heatmap_", "heatmap"):
+            if floor.lower().startswith(prefix):
+                floor = floor[len(prefix) :]
+                break
+        maps.append(Heatmap(floor=clean_text(floor or path.stem), path=path.resolve()))
+    return tuple(maps)
+
+
+def power_section(visit: VisitFiles) -> PowerSection:
+    school = visit.school
+    circuits = {str(c.get("id")): c for c in school.get("circuits") or [] if isinstance(c, dict)}
+    readings: dict[str, Record] = {}
+    for record in visit.ok("power_reading"):
+        key = record.field("cart") or record.field("circuit") or record.device_id
+        if key is not None:
+            readings[str(key)] = record
+    carts = []
+    for cart in school.get("carts") or []:
+        if not isinstance(cart, dict):
+            continue
+        cart_id = str(cart.get("id", "?"))
+        circuit_id = cart.get("circuit")
+        circuit = circuits.get(str(circuit_id), {})
+        reading = readings.get(cart_id) or readings.get(str(circuit_id))
+        carts.append(
+            CartRow(
+                cart_id=clean_text(cart_id),
+                room=clean_optional(cart.get("room")),
+                slots_count=_int(cart.get("slots")),
+                charger_w=_num(cart.get("charger_w")),
+                sequencing=clean_optional(cart.get("sequencing")),
+                circuit=clean_optional(circuit_id),
+                breaker_a=_num(circuit.get("breaker_a")),
+                measured_power_w=reading.metric("power_w") if reading else None,
+                measured_current_a=reading.metric("current_a") if reading else None,
+            )
+        )
+    return PowerSection(carts=tuple(carts))
