@@ -9,11 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from netsurvey.errors import ReportError, UsageError
-from netsurvey.report.batch import RenderJob, default_workers, render_many, render_visit
 from netsurvey.report.locale import DEFAULT_LANGUAGE, LANGUAGES
-from netsurvey.report.render import ReportRenderer
-from netsurvey.report.scoresfile import load_scores
-from netsurvey.report.visitfiles import find_visit_dirs, read_visit_info
+
+# weasyprint takes a second to import: the rendering modules load only when a report
+# is actually rendered, so `netsurvey --help` and every other command stay fast.
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +71,7 @@ def register(subparsers: Any) -> None:
         "--jobs",
         type=int,
         default=None,
-        help=f"parallel worker processes with --all (default {default_workers()})",
+        help="parallel worker processes with --all (default: one per CPU core)",
     )
     parser.set_defaults(handler=run)
 
@@ -86,6 +85,8 @@ def _languages(value: str) -> list[str]:
 
 
 def _output_name(visit_dir: Path, seen: set[str]) -> str:
+    from netsurvey.report.visitfiles import read_visit_info
+
     school_id = read_visit_info(visit_dir).get("school_id")
     base = school_id if isinstance(school_id, str) and school_id.isprintable() else visit_dir.name
     base = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in base)[:80] or "school"
@@ -96,6 +97,10 @@ def _output_name(visit_dir: Path, seen: set[str]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from netsurvey.report.batch import render_visit
+    from netsurvey.report.render import ReportRenderer
+    from netsurvey.report.scoresfile import load_scores
+
     langs = _languages(args.lang)
     if args.all_visits is not None:
         if args.visit_dir is not None:
@@ -112,6 +117,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_all(root: Path, langs: list[str], out_dir: Path, scores: Path, jobs: int | None) -> int:
+    from netsurvey.report.batch import RenderJob, render_many
+    from netsurvey.report.scoresfile import load_scores
+    from netsurvey.report.visitfiles import find_visit_dirs
+
     load_scores(scores)  # fail once, early, on a missing or broken scores file
     visits = find_visit_dirs(root)
     if not visits:

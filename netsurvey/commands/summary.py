@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netsurvey.errors import ReportError, UsageError
 from netsurvey.report.locale import DEFAULT_LANGUAGE, LANGUAGES, load_locale
-from netsurvey.report.scoresfile import load_scores
-from netsurvey.report.summary import SummaryRow, summary_row, write_csv, write_xlsx
 from netsurvey.report.viewmodel import READINESS_BAR_SCORE
-from netsurvey.report.visitfiles import find_visit_dirs, read_visit_files
+
+if TYPE_CHECKING:
+    from netsurvey.report.summary import SummaryRow
 
 DEFAULT_SCORES = Path("out/scores.json")
 FORMATS = (".xlsx", ".csv")
@@ -65,6 +65,10 @@ def register(subparsers: Any) -> None:
 
 
 def collect_rows(visits: list[Path], scores_path: Path, bar_score: float) -> list[SummaryRow]:
+    from netsurvey.report.scoresfile import load_scores
+    from netsurvey.report.summary import summary_row
+    from netsurvey.report.visitfiles import find_visit_dirs, read_visit_files
+
     scores = load_scores(scores_path)
     visit_dirs = [d for v in visits for d in find_visit_dirs(v)]
     if not visit_dirs:
@@ -79,6 +83,8 @@ def collect_rows(visits: list[Path], scores_path: Path, bar_score: float) -> lis
 
 
 def run(args: argparse.Namespace) -> int:
+    from netsurvey.report.summary import write_csv, write_xlsx
+
     outs: list[Path] = args.out
     bad = [o for o in outs if o.suffix.lower() not in FORMATS]
     if bad:
