@@ -1,0 +1,320 @@
+"""Per-room Wi-Fi results from survey points: coverage, SNR, channel load, verdict."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+from netsurvey.wifi.aps import ApIndex
+from netsurvey.wifi.channels import overlapping, same_channel, same_radio
+from netsurvey.wifi.points import SurveyPoint
+from netsurvey.wifi.thresholds import WifiThresholds
+
+VERDICT_ORDER = {"pass": 0, "warn": 1, "fail": 2}
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    verdict: str  # pass | warn | fail
+    text: str
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    bssid: str
+    ssid: str | None
+    channel: int | None
+    signal_dbm: float | None
+    own: bool
+
+
+@dataclass(frozen=True)
+class RoomResult:
+    """One room's Wi-Fi. Signals are of the school's own SSIDs: ``best``/``median`` over
+    the room's points of the strongest own BSS at each point (what a device that picks
+    the best AP gets); ``snr_db`` is of the serving BSS (the one the laptop was on, else
+    the strongest own) against the scan's noise floor, or an assumed one
+    (``snr_estimated``). Co-channel: other BSSs on the serving primary channel louder
+    than ``audible_dbm``; adjacent: overlapping but on another primary channel; the
+    serving radio's own virtual BSSIDs are not counted."""
+
+    room: str
+    floor: str | None
+    points_count: int
+    verdict: str  # pass | warn | fail | missing
+    best_signal_dbm: float | None = None
+    median_signal_dbm: float | None = None
+    snr_db: float | None = None
+    snr_estimated: bool = False
+    best_24ghz_dbm: float | None = None
+    best_5ghz_dbm: float | None = None
+    best_6ghz_dbm: float | None = None
+    serving_bssid: str | None = None
+    serving_ssid: str | None = None
+    serving_channel: int | None = None
+    serving_width_mhz: int | None = None
+    serving_ap: str | None = None
+    co_channel_count: int | None = None
+    adjacent_channel_count: int | None = None
+    channel_utilization_ratio: float | None = None
+    station_count: int | None = None
+    link_tx_bitrate_bps: float | None = None
+    iperf_bps: float | None = None
+    iperf_invalid_count: int = 0
+    co_channel: tuple[Neighbour, ...] = ()
+    adjacent_channel: tuple[Neighbour, ...] = ()
+    checks: tuple[Check, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("co_channel", "adjacent_channel", "checks", "notes"):
+            data[key] = list(data[key])
+        return data
+
+
+def _signal(bss: Mapping[str, Any]) -> float | None:
+    value = bss.get("signal_dbm")
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _median(values: Iterable[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return round(statistics.median(present), 2) if present else None
+
+
+def _worst(verdicts: Iterable[str]) -> str:
+    return max(verdicts, key=lambda v: VERDICT_ORDER[v], default="pass")
+
+
+def _grade(value: float, good: float, acceptable: float, higher_is_better: bool = True) -> str:
+    if not higher_is_better:
+        value, good, acceptable = -value, -good, -acceptable
+    return "pass" if value >= good else "warn" if value >= acceptable else "fail"
+
+
+def _strongest(bss: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    heard = [b for b in bss if _signal(b) is not None]
+    return max(heard, key=lambda b: _signal(b) or -999.0, default=None)
+
+
+def _serving(point: SurveyPoint, own: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The BSS the laptop is on, when that is one of ours; else our strongest."""
+    link_bssid = (point.link or {}).get("bssid") if (point.link or {}).get("connected") else None
+    for bss in own:
+        if link_bssid and bss.get("bssid") == link_bssid:
+            return bss
+    return _strongest(own)
+
+
+def analyse_room(
+    room: str,
+    floor: str | None,
+    points: Sequence[SurveyPoint],
+    own_ssids: Sequence[str],
+    aps: ApIndex,
+    limits: WifiThresholds,
+) -> RoomResult:
+    usable = [p for p in points if p.status != "failed"]
+    if not usable:
+        return RoomResult(
+            room=room,
+            floor=floor,
+            points_count=0,
+            verdict="missing",
+            notes=("no survey point in this room yet",),
+        )
+    notes: list[str] = []
+    ssids = set(own_ssids)
+    if not ssids:
+        linked = {str(p.link["ssid"]) for p in usable if p.link and p.link.get("ssid")}
+        ssids = linked
+        notes.append(
+            "the inventory names no school SSIDs; using the SSID the laptop was connected to"
+            if linked
+            else "the inventory names no school SSIDs; cannot tell ours from neighbours"
+        )
+
+    per_point_best: list[float | None] = []
+    per_point_snr: list[float | None] = []
+    snr_estimated = False
+    servings: list[Mapping[str, Any]] = []
+    heard: dict[str, Mapping[str, Any]] = {}
+    band_best: dict[str, float] = {}
+    for point in usable:
+        own = [b for b in point.bss if b.get("ssid") in ssids]
+        serving = _serving(point, own)
+        best = _signal(serving) if serving else None
+        strongest = _strongest(own)
+        per_point_best.append(_signal(strongest) if strongest is not None else None)
+        if serving is not None:
+            servings.append(serving)
+            noise = serving.get("noise_dbm")
+            if not isinstance(noise, int | float):
+                noise, snr_estimated = limits.assumed_noise_dbm, True
+            per_point_snr.append(best - float(noise) if best is not None else None)
+        for bss in point.bss:
+            signal = _signal(bss)
+            key = str(bss.get("bssid"))
+            if signal is not None and (key not in heard or signal > (_signal(heard[key]) or -999)):
+                heard[key] = bss
+            band = bss.get("band")
+            if bss.get("ssid") in ssids and isinstance(band, str) and signal is not None:
+                band_best[band] = max(signal, band_best.get(band, -999.0))
+
+    best_signal = max((v for v in per_point_best if v is not None), default=None)
+    median_signal = _median(per_point_best)
+    snr = _median(per_point_snr)
+    serving = _room_serving(servings)
+    co: list[Mapping[str, Any]] = []
+    adjacent: list[Mapping[str, Any]] = []
+    if serving is not None:
+        serving_bssid = str(serving.get("bssid"))
+        for bssid, bss in heard.items():
+            signal = _signal(bss)
+            if signal is None or signal < limits.audible_dbm or same_radio(bssid, serving_bssid):
+                continue
+            if same_channel(bss, serving):
+                co.append(bss)
+            elif overlapping(bss, serving):
+                adjacent.append(bss)
+    loads = [
+        s.get("channel_utilization_ratio")
+        for s in servings
+        if serving is not None and s.get("bssid") == serving.get("bssid")
+    ]
+    utilisation = _median(v for v in loads if isinstance(v, int | float))
+    stations = serving.get("station_count") if serving is not None else None
+    rates = [
+        (p.link or {}).get("tx_bitrate_bps") for p in usable if (p.link or {}).get("connected")
+    ]
+    iperf_valid = [p.iperf for p in usable if p.iperf and p.iperf.get("valid")]
+    iperf_invalid = sum(1 for p in usable if p.iperf and not p.iperf.get("valid"))
+    ap = aps.lookup(str(serving.get("bssid"))) if serving is not None else None
+    if serving is not None and ap is None and aps.entries:
+        notes.append(f"BSSID {serving.get('bssid')} matches no AP in the inventory's SNMP/SSH data")
+
+    result = RoomResult(
+        room=room,
+        floor=floor,
+        points_count=len(usable),
+        verdict="pass",
+        best_signal_dbm=best_signal,
+        median_signal_dbm=median_signal,
+        snr_db=snr,
+        snr_estimated=snr_estimated,
+        best_24ghz_dbm=band_best.get("2.4GHz"),
+        best_5ghz_dbm=band_best.get("5GHz"),
+        best_6ghz_dbm=band_best.get("6GHz"),
+        serving_bssid=str(serving.get("bssid")) if serving is not None else None,
+        serving_ssid=serving.get("ssid") if serving is not None else None,
+        serving_channel=serving.get("channel") if serving is not None else None,
+        serving_width_mhz=serving.get("width_mhz") if serving is not None else None,
+        serving_ap=ap.ap_name if ap else None,
+        co_channel_count=len(co) if serving is not None else None,
+        adjacent_channel_count=len(adjacent) if serving is not None else None,
+        channel_utilization_ratio=utilisation,
+        station_count=stations if isinstance(stations, int) else None,
+        link_tx_bitrate_bps=_median(r for r in rates if isinstance(r, int | float)),
+        iperf_bps=_median(i.get("throughput_bps") for i in iperf_valid),
+        iperf_invalid_count=iperf_invalid,
+        co_channel=tuple(_neighbour(b, ssids) for b in co),
+        adjacent_channel=tuple(_neighbour(b, ssids) for b in adjacent),
+        notes=tuple(notes),
+    )
+    checks = tuple(_checks(result, limits))
+    return replace(result, checks=checks, verdict=_worst(c.verdict for c in checks))
+
+
+def _neighbour(bss: Mapping[str, Any], ssids: set[str]) -> Neighbour:
+    channel = bss.get("channel")
+    return Neighbour(
+        bssid=str(bss.get("bssid")),
+        ssid=bss.get("ssid"),
+        channel=channel if isinstance(channel, int) else None,
+        signal_dbm=_signal(bss),
+        own=bss.get("ssid") in ssids,
+    )
+
+
+def _room_serving(servings: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    if not servings:
+        return None
+    counts = Counter(str(s.get("bssid")) for s in servings)
+    top = max(counts.values())
+    candidates = [s for s in servings if counts[str(s.get("bssid"))] == top]
+    return max(candidates, key=lambda s: _signal(s) or -999.0)
+
+
+def _checks(result: RoomResult, limits: WifiThresholds) -> Iterable[Check]:
+    if result.median_signal_dbm is None:
+        yield Check("signal", "fail", "none of the school's networks was heard in this room")
+        return
+    signal = result.median_signal_dbm
+    yield Check(
+        "signal",
+        _grade(signal, limits.pass_signal_dbm, limits.warn_signal_dbm),
+        f"median {signal:.0f} dBm (pass ≥ {limits.pass_signal_dbm:.0f}, "
+        f"fail < {limits.warn_signal_dbm:.0f})",
+    )
+    if result.snr_db is not None:
+        estimate = " (noise assumed)" if result.snr_estimated else ""
+        yield Check(
+            "snr",
+            _grade(result.snr_db, limits.pass_snr_db, limits.warn_snr_db),
+            f"SNR {result.snr_db:.0f} dB{estimate} (pass ≥ {limits.pass_snr_db:.0f})",
+        )
+    if result.co_channel_count is not None:
+        too_many = result.co_channel_count > limits.max_co_channel_count
+        yield Check(
+            "co_channel",
+            "warn" if too_many else "pass",
+            f"{result.co_channel_count} other BSS on channel {result.serving_channel} "
+            f"louder than {limits.audible_dbm:.0f} dBm",
+        )
+    if result.adjacent_channel_count is not None:
+        too_many = result.adjacent_channel_count > limits.max_adjacent_channel_count
+        yield Check(
+            "adjacent_channel",
+            "warn" if too_many else "pass",
+            f"{result.adjacent_channel_count} overlapping BSS on neighbouring channels",
+        )
+    if result.channel_utilization_ratio is not None:
+        busy = result.channel_utilization_ratio
+        yield Check(
+            "utilization",
+            _grade(busy, limits.pass_utilization_ratio, limits.warn_utilization_ratio, False),
+            f"channel busy {busy:.0%} of the time (BSS Load)",
+        )
+    if limits.want_5ghz:
+        five = result.best_5ghz_dbm
+        if five is None:
+            yield Check("5ghz", "warn", "no 5 GHz signal from the school's networks")
+        else:
+            yield Check(
+                "5ghz",
+                "pass" if five >= limits.warn_signal_dbm else "warn",
+                f"best 5 GHz {five:.0f} dBm",
+            )
+
+
+def analyse_rooms(
+    rooms: Sequence[tuple[str, str | None]],
+    points: Sequence[SurveyPoint],
+    own_ssids: Sequence[str],
+    aps: ApIndex,
+    limits: WifiThresholds,
+) -> list[RoomResult]:
+    """Every inventory room (in inventory order) plus any room only the points name."""
+    by_room: dict[str, list[SurveyPoint]] = {}
+    for point in points:
+        by_room.setdefault(point.room, []).append(point)
+    ordered = list(rooms) + [(r, None) for r in by_room if r not in {room for room, _ in rooms}]
+    return [
+        analyse_room(room, floor, by_room.get(room, []), own_ssids, aps, limits)
+        for room, floor in ordered
+    ]

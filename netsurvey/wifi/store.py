@@ -1,0 +1,75 @@
+"""Reading a visit's Wi-Fi survey back: school, current points, skipped rooms, APs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from netsurvey.records import Measurement, read_visit
+from netsurvey.wifi.aps import ApIndex
+from netsurvey.wifi.points import POINT_PROBE, SurveyPoint
+from netsurvey.wifi.school import SurveySchool
+
+DEVICE_PROBES = ("snmp", "ssh")
+
+
+@dataclass(frozen=True)
+class VisitSurvey:
+    directory: Path
+    visit_id: str
+    school: SurveySchool
+    points: tuple[SurveyPoint, ...]  # current ones: repeated points replaced, failed kept
+    skipped_rooms: frozenset[str]
+    aps: ApIndex
+
+    def points_in(self, room: str) -> list[SurveyPoint]:
+        return [p for p in self.points if p.room == room]
+
+    def ok_points_in(self, room: str) -> list[SurveyPoint]:
+        return [p for p in self.points if p.room == room and p.status == "ok"]
+
+
+def current_points(measurements: tuple[Measurement, ...]) -> tuple[list[SurveyPoint], set[str]]:
+    records = [m for m in measurements if m.probe == POINT_PROBE]
+    replaced = {str(m.details.get("replaces")) for m in records if m.details.get("replaces")}
+    skipped: set[str] = set()
+    points: list[SurveyPoint] = []
+    for record in records:
+        room = str(record.details.get("room", ""))
+        if record.status == "skipped":
+            skipped.add(room)
+            continue
+        skipped.discard(room)  # measured after all
+        if record.id not in replaced:
+            points.append(SurveyPoint.from_details(record.id, record.details, record.status))
+    return points, skipped
+
+
+def device_records(
+    measurements: tuple[Measurement, ...],
+) -> list[tuple[str | None, Mapping[str, Any]]]:
+    devices: list[tuple[str | None, Mapping[str, Any]]] = []
+    for record in measurements:
+        device = record.details.get("device")
+        if record.probe in DEVICE_PROBES and record.status == "ok" and isinstance(device, Mapping):
+            devices.append((record.device_id, device))
+    return devices
+
+
+def load_survey(directory: Path | str, extra_aps: ApIndex | None = None) -> VisitSurvey:
+    visit = read_visit(directory)
+    school = SurveySchool.from_json(visit.info.school)
+    points, skipped = current_points(visit.measurements)
+    aps = ApIndex.from_devices(device_records(visit.measurements), school.device_rooms)
+    if extra_aps is not None:
+        aps = aps.merged(extra_aps)
+    return VisitSurvey(
+        directory=Path(directory),
+        visit_id=visit.info.visit_id,
+        school=school,
+        points=tuple(points),
+        skipped_rooms=frozenset(skipped),
+        aps=aps,
+    )
