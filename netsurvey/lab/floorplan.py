@@ -16,7 +16,7 @@ import yaml
 from PIL import Image, ImageDraw, ImageFont
 
 PX_PER_M = 20
-MARGIN_PX = 20
+MARGIN_PX = 0  # the image's edges are the floor's edges (what the heatmap assumes)
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
@@ -35,7 +35,7 @@ def draw_floor(rooms: list[dict[str, Any]], width_m: float, height_m: float, pat
     def px(x_m: float, y_m: float) -> tuple[float, float]:
         return (MARGIN_PX + x_m * PX_PER_M, MARGIN_PX + y_m * PX_PER_M)
 
-    draw.rectangle([px(0, 0), px(width_m, height_m)], outline="#333333", width=4)
+    draw.rectangle([px(0, 0), (size[0] - 1, size[1] - 1)], outline="#333333", width=4)
     for room in rooms:
         half_w = float(room.get("width_m", 8)) / 2
         half_d = float(room.get("depth_m", 8)) / 2
