@@ -180,7 +180,8 @@ def _walk_wifi(school: School, visit: Path, scans_dir: Path, console: Console) -
             scan = scans_dir / f"{point.room}-{index}.iw"
             scan.write_text(point.scan_text, encoding="utf-8")
             _cli(["-q", "wifi", "point", "--visit", str(visit), "--room", point.room,
-                  "--x", f"{point.x_m:g}", "--y", f"{point.y_m:g}", "--replay", str(scan)])  # fmt: skip
+                  "--x", f"{point.x_m:g}", "--y", f"{point.y_m:g}", "--replay", str(scan), "--scans", "1",
+                  "--interval", "0"])  # fmt: skip
     console.print(f"Wi-Fi walk: {len(points)} points recorded")
 
 

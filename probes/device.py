@@ -11,6 +11,8 @@ field names are a contract (``details.device`` in snmp/ssh records).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, TypeVar
 
@@ -218,39 +220,139 @@ def merge_devices(
 ) -> Device:
     """Merge two views of one device: ``secondary`` fills what ``primary`` lacks.
 
-    Sections are taken whole from whichever source has them (primary first); within
-    the system section, missing fields are filled field by field. ``sources`` names
-    where each section came from.
+    Facts are merged field by field: the system section per field, interfaces and PoE
+    ports per port (matched by name, so ``Gi1/0/1`` meets ``GigabitEthernet1/0/1``),
+    PoE groups per group, APs per name; LLDP neighbours and the other sections are
+    taken from whichever source has them (primary first). ``sources`` names where each
+    section came from (``"snmp"``, ``"ssh"`` or ``"snmp+ssh"``) and, for filled
+    fields, ``"<section>.<field>"`` where those values came from.
     """
-    sources: dict[str, str] = {}
+    merge = _Merge(primary, secondary, primary_source, secondary_source)
+    system = merge.record("system", primary.system, secondary.system)
+    interfaces = merge.keyed("interfaces", primary.interfaces, secondary.interfaces, _port_key)
+    poe = merge.poe(primary.poe, secondary.poe)
+    lldp = merge.whole("lldp", primary.lldp, secondary.lldp)
+    wireless = merge.wireless(primary.wireless, secondary.wireless)
+    power = merge.whole("power", primary.power, secondary.power)
+    return Device(
+        system=system,
+        interfaces=interfaces,
+        poe=poe,
+        lldp=lldp,
+        wireless=wireless,
+        power=power,
+        sources=merge.sources,
+    )
 
-    def pick(section: str, a: Any, b: Any) -> Any:
-        if a not in (None, (), {}):
-            sources[section] = primary.sources.get(section, primary_source)
+
+R = TypeVar("R")
+
+
+def _port_key(item: Any) -> tuple[str, str]:
+    """'GigabitEthernet1/0/1' and 'Gi1/0/1' -> ('gi', '1/0/1'): type prefix + numbers."""
+    name = str(getattr(item, "name", None) or getattr(item, "port", "")).strip().lower()
+    match = re.match(r"([a-z-]*)\s*(.*)", name)
+    prefix, rest = (match.group(1), match.group(2)) if match else ("", name)
+    return prefix[:2], rest or prefix
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == () or value == {}
+
+
+class _Merge:
+    """Bookkeeping for one merge: which source gave which section and field."""
+
+    def __init__(self, primary: Device, secondary: Device, first: str, second: str) -> None:
+        self.primary, self.secondary = primary, secondary
+        self.first, self.second = first, second
+        self.sources: dict[str, str] = {}
+
+    def _origin(self, device: Device, section: str, default: str) -> str:
+        return device.sources.get(section, default)
+
+    def _note(self, key: str, origins: set[str]) -> None:
+        if origins:
+            self.sources[key] = "+".join(sorted(origins))
+
+    def record(self, section: str, a: R, b: R) -> R:
+        """Field by field; records ``section`` and ``section.field`` for filled fields."""
+        first = self._origin(self.primary, section, self.first)
+        second = self._origin(self.secondary, section, self.second)
+        values: dict[str, Any] = {}
+        origins: set[str] = set()
+        for f in fields(a):  # type: ignore[arg-type]
+            mine, theirs = getattr(a, f.name), getattr(b, f.name)
+            if not _empty(mine):
+                values[f.name] = mine
+                origins.add(first)
+            elif not _empty(theirs):
+                values[f.name] = theirs
+                origins.add(second)
+                self.sources[f"{section}.{f.name}"] = second
+            else:
+                values[f.name] = mine
+        self._note(section, origins)
+        return replace(a, **values)  # type: ignore[type-var]
+
+    def keyed(
+        self, section: str, a: tuple[R, ...], b: tuple[R, ...], key: Callable[[R], Any]
+    ) -> tuple[R, ...]:
+        """Items matched by ``key`` are merged field by field; the rest are kept."""
+        if not a or not b:
+            return self.whole(section, a, b)
+        first = self._origin(self.primary, section, self.first)
+        second = self._origin(self.secondary, section, self.second)
+        theirs = {key(item): item for item in b}
+        merged: list[R] = []
+        filled: dict[str, set[str]] = {}
+        used = set()
+        for item in a:
+            other = theirs.get(key(item))
+            if other is None:
+                merged.append(item)
+                continue
+            used.add(key(item))
+            updates = {
+                f.name: getattr(other, f.name)
+                for f in fields(item)  # type: ignore[arg-type]
+                if _empty(getattr(item, f.name)) and not _empty(getattr(other, f.name))
+            }
+            for name in updates:
+                filled.setdefault(name, set()).add(second)
+            merged.append(replace(item, **updates) if updates else item)  # type: ignore[type-var]
+        extra = [item for item in b if key(item) not in used]
+        merged.extend(extra)
+        self._note(section, {first} | ({second} if filled or extra else set()))
+        for name, origins in filled.items():
+            self._note(f"{section}.{name}", origins)
+        return tuple(merged)
+
+    def whole(self, section: str, a: T, b: T) -> T:
+        if not _empty(a):
+            self.sources[section] = self._origin(self.primary, section, self.first)
             return a
-        if b not in (None, (), {}):
-            sources[section] = secondary.sources.get(section, secondary_source)
+        if not _empty(b):
+            self.sources[section] = self._origin(self.secondary, section, self.second)
             return b
         return a
 
-    system_values = {}
-    system_sources = set()
-    for f in fields(SystemInfo):
-        a = getattr(primary.system, f.name)
-        b = getattr(secondary.system, f.name)
-        system_values[f.name] = a if a is not None else b
-        if a is not None:
-            system_sources.add(primary_source)
-        elif b is not None:
-            system_sources.add(secondary_source)
-    if system_sources:
-        sources["system"] = "+".join(sorted(system_sources))
-    return Device(
-        system=SystemInfo(**system_values),
-        interfaces=pick("interfaces", primary.interfaces, secondary.interfaces),
-        poe=pick("poe", primary.poe, secondary.poe),
-        lldp=pick("lldp", primary.lldp, secondary.lldp),
-        wireless=pick("wireless", primary.wireless, secondary.wireless),
-        power=pick("power", primary.power, secondary.power),
-        sources=sources,
-    )
+    def poe(self, a: Poe | None, b: Poe | None) -> Poe | None:
+        if a is None or b is None:
+            return self.whole("poe", a, b)
+        groups = self.keyed("poe", a.groups, b.groups, lambda g: g.group)
+        ports = self.keyed("poe.ports", a.ports, b.ports, _port_key)
+        poe_sources = {self.sources.pop("poe", ""), self.sources.pop("poe.ports", "")}
+        self._note("poe", {o for s in poe_sources for o in s.split("+") if o})
+        return Poe(groups=groups, ports=ports)
+
+    def wireless(self, a: Wireless | None, b: Wireless | None) -> Wireless | None:
+        if a is None or b is None:
+            return self.whole("wireless", a, b)
+        aps = self.keyed("wireless", a.access_points, b.access_points, lambda ap: ap.name)
+        return Wireless(
+            radios=a.radios or b.radios,
+            ssids=a.ssids or b.ssids,
+            access_points=aps,
+            clients_total=a.clients_total if a.clients_total is not None else b.clients_total,
+        )
