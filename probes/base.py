@@ -85,8 +85,9 @@ class Scope:
     """Where a probe may send packets: declared subnets, named hosts and loopback.
 
     ``check(host)`` raises ``ScopeViolation`` *before* any packet is sent. Host names
-    are allowed only when listed in ``hosts`` (test servers); any address they
-    resolve to must still be in scope, so callers should check resolved addresses too.
+    are allowed only when listed in ``hosts`` (test servers, or hosts the user named on
+    the command line); a declared name stands for the addresses it resolves to
+    (``check_resolved``), an undeclared name's addresses must be in scope themselves.
     """
 
     networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
@@ -126,6 +127,15 @@ class Scope:
             raise ScopeViolation(
                 f"refused to contact {host}: outside {self.origin}; {self.fix_hint}"
             )
+
+    def check_resolved(self, name: str, address: str) -> None:
+        """Check an address that ``name`` resolved to, before contacting it."""
+        if name.lower().rstrip(".") in self.hosts or self.allows(address):
+            return
+        raise ScopeViolation(
+            f"refused to contact {name}: it resolves to {address}, outside {self.origin}; "
+            f"{self.fix_hint}"
+        )
 
 
 LOOPBACK_ONLY = Scope(origin="loopback", fix_hint="only 127.0.0.0/8 is allowed here")

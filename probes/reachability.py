@@ -51,7 +51,7 @@ class ReachabilityProbe:
         if count < 1 or count > 1000:
             raise ProbeParamError("--param count must be between 1 and 1000")
         host = await _resolve(target.host)
-        target.scope.check(host)
+        target.scope.check_resolved(target.host, host)
         ports = [target.port] if target.port else _ports(params)
         port, tcp_attempts = await _tcp_series(host, ports, count, timeout_s, interval_s)
         icmp_attempts: list[dict[str, object]] | None = None

@@ -143,12 +143,7 @@ def check_url_scope(url: str, scope: Scope) -> None:
     except OSError as exc:
         raise ProbeRefused(f"cannot resolve {host} (from {url}): {exc}") from None
     for info in infos:
-        address = str(info[4][0])
-        if not scope.allows(address):
-            raise ScopeViolation(
-                f"refused to contact {host}: it resolves to {address}, outside "
-                f"{scope.origin}; {scope.fix_hint}"
-            )
+        scope.check_resolved(host, str(info[4][0]))
 
 
 # --------------------------------------------------------------------------- library

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import shutil
 import sys
 import tempfile
@@ -58,7 +59,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     params = parse_params(args.param)
     host, port = parse_target(args.target) if args.target else (None, None)
-    scope = Scope.adhoc(host) if host else LOOPBACK_ONLY
+    scope = adhoc_scope(host, params)
     target = Target(host, port, args.device_id, args.platform, scope)
     job = Job(
         job_id=f"{args.name}:adhoc",
@@ -92,6 +93,36 @@ def run(args: argparse.Namespace) -> int:
     if outcome.interrupted:
         return 130
     return 0 if all(m.status == "ok" for m in outcome.measurements) else 1
+
+
+URL_PARAMS = ("server_url", "config_url", "servers_url")
+HOST_LIST_PARAMS = ("hosts", "resolvers", "server", "gateway")
+
+
+def adhoc_scope(target_host: str | None, params: dict[str, str]) -> Scope:
+    """An ad-hoc run may contact what the user named: the target and hosts given in
+    address-bearing parameters (server URLs, host lists, resolvers), plus loopback."""
+    from urllib.parse import urlsplit
+
+    named = [target_host] if target_host else []
+    for key in URL_PARAMS:
+        if params.get(key):
+            hostname = urlsplit(params[key]).hostname
+            if hostname:
+                named.append(hostname)
+    for key in HOST_LIST_PARAMS:
+        named += [item.strip().rsplit(":", 1)[0] if item.count(":") == 1 else item.strip()
+                  for item in params.get(key, "").split(",") if item.strip()]  # fmt: skip
+    if not named:
+        return LOOPBACK_ONLY
+    addresses = []
+    for name in named:
+        try:
+            addresses.append(str(ipaddress.ip_address(name.strip("[]"))))
+        except ValueError:
+            continue
+    return Scope.from_strings(addresses, hosts=named, origin="the hosts named on the command line",
+                              fix_hint="name it with --target or a --param")  # fmt: skip
 
 
 def show(measurement: Measurement) -> None:

@@ -173,28 +173,27 @@ class LabSchool:
 
     def _health_peers(self, network: Namespace, server_ip: str, subnet: str) -> None:
         """dnsmasq (DHCP + DNS) and lldpd on the school side of the LAN link."""
+        from netsurvey.lab.dnsmasq import Dnsmasq, DnsmasqConfig
+        from netsurvey.lab.lldpd import Lldpd, LldpdConfig
+
         hosts = list(ipaddress.ip_network(subnet).hosts())
-        dnsmasq = shutil.which("dnsmasq")
-        if dnsmasq:
-            self._start(
-                [dnsmasq, "--no-daemon", "--conf-file=/dev/null", "--interface=lan0", "--bind-interfaces",
-                 "--except-interface=lo", f"--dhcp-range={hosts[99]},{hosts[149]},255.255.255.0,1h",
-                 f"--dhcp-option=option:router,{server_ip}", f"--dhcp-option=option:dns-server,{server_ip}",
-                 f"--address=/skola.lan/{server_ip}", f"--pid-file={self.work_dir / 'dnsmasq.pid'}",
-                 "--no-resolv", "--no-hosts", "--log-facility=-"],
-                "dnsmasq", network,
-            )  # fmt: skip
+        if shutil.which("dnsmasq"):
+            config = DnsmasqConfig(
+                listen_ip=server_ip,
+                dhcp_range=(str(hosts[99]), str(hosts[149])),
+                router=server_ip,
+                dns_servers=(server_ip,),
+                domain="skola.lan",
+                host_records={"classroom.google.com": server_ip, "www.google.com": server_ip},
+                ping_check=False,
+            )
+            self._servers.append(Dnsmasq(network, "lan0", config).start())
         else:
             self.run.notes.append("dnsmasq not installed: DHCP/DNS checks have no peer")
-        lldpd = shutil.which("lldpd")
-        if lldpd:
-            self._start([lldpd, "-d", "-u", str(self.work_dir / "lldpd.socket"), "-I", "lan0", "-S",
-                         f"sw-access-{self.school.id}"], "lldpd", network)  # fmt: skip
-            lldpcli = shutil.which("lldpcli")
-            if lldpcli:  # send a frame every second so the survey need not wait 30 s
-                time.sleep(0.5)
-                network.run([lldpcli, "-u", str(self.work_dir / "lldpd.socket"), "configure", "lldp",
-                             "tx-interval", "1"])  # fmt: skip
+        if shutil.which("lldpd"):
+            lldp = LldpdConfig(system_name=f"sw-access-{self.school.id}"[:40], port_id="Gi1/0/48",
+                               port_description="technician port", mgmt_ip=server_ip)  # fmt: skip
+            self._servers.append(Lldpd(network, "lan0", lldp).start())
         else:
             self.run.notes.append("lldpd not installed: LLDP check has no peer")
 
@@ -290,10 +289,10 @@ class LabSchool:
         ]
         if not wanted:
             return {}
-        process, ports = start_ssh_devices(
+        hosts, ports = start_ssh_devices(
             wanted, devices, self.ssh_password, self._client(), self.work_dir
         )
-        self._processes.append(process)
+        self._servers.append(hosts)
         return {device_id: {"ssh": {"port": port}} for device_id, port in ports.items()}
 
     # ------------------------------------------------------------------ runtime inventory

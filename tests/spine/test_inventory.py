@@ -136,3 +136,26 @@ def test_scope_guard(tmp_path: Path) -> None:
 
     with pytest.raises(ScopeViolation, match=r"10\.13\.0\.1.*scope"):
         guard.check("10.13.0.1")
+
+
+def test_named_test_server_stands_for_its_addresses(tmp_path: Path) -> None:
+    from probes.base import ScopeViolation
+
+    text = BASE.replace(
+        "    scope: [10.12.0.0/16]\n",
+        "    scope: [10.12.0.0/16]\n    test_servers: {speedtest_url: 'http://speedtest.example.lv:8080/'}\n",
+    )
+    guard = load_inventory(write(tmp_path, text)).schools[0].scope_guard()
+    guard.check_resolved("speedtest.example.lv", "203.0.113.9")  # the declared server's address
+    with pytest.raises(ScopeViolation, match="resolves to 203.0.113.9"):
+        guard.check_resolved("other.example.lv", "203.0.113.9")
+
+
+def test_adhoc_scope_includes_hosts_named_in_params() -> None:
+    from netsurvey.commands.probe import adhoc_scope
+
+    scope = adhoc_scope(
+        None, {"server_url": "http://speed.example.lv/x", "resolvers": "198.18.0.1,198.18.0.9"}
+    )
+    assert scope.allows("speed.example.lv") and scope.allows("198.18.0.9")
+    assert not scope.allows("198.18.0.2")
