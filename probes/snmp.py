@@ -1,0 +1,301 @@
+"""SNMP capacity probe: switches, access points, PoE, LLDP, UPS/PDU.
+
+``collect`` reads the system group, walks IF-MIB, LLDP/CDP, ENTITY and the vendor
+tables named in ``probes/data/snmp_vendors.yaml`` with concurrent GETBULK walks
+over one pysnmp engine, waits ``interval_s`` and re-reads the octet counters.
+Each sample is one raw artifact (snmprec text); ``parse`` turns the samples into
+the shared device model (``details.device``).
+
+Params: ``community_env``/``community_file`` (v1/v2c); ``version`` (2c, 3 or 1);
+v3: ``user``, ``auth_protocol`` (SHA, SHA-224..SHA-512, MD5), ``auth_key_env``,
+``priv_protocol`` (AES, AES-192, AES-256, DES), ``priv_key_env``, ``context``;
+``interval_s`` (5; 0 = one sample, no utilisation), ``timeout_s``, ``retries``,
+``max_repetitions``, ``concurrent_walks``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import socket
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from probes.base import (
+    ProbeError,
+    ProbeParamError,
+    ProbeParseError,
+    ProbeRefused,
+    ProbeResult,
+    ProbeUnavailable,
+    RawArtifact,
+    RawOutput,
+    Target,
+    param_float,
+    param_int,
+    secret_param,
+)
+
+if TYPE_CHECKING:
+    from probes.snmp_vendors import VendorData
+    from probes.snmp_walk import Credentials, SnmpSession, WalkOptions
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PORT = 161
+
+
+@dataclass(frozen=True)
+class PollOutcome:
+    """One device of :func:`poll_many`: its raw output and result, or the error."""
+
+    target: Target
+    raw: RawOutput | None = None
+    result: ProbeResult | None = None
+    error: ProbeError | None = None
+
+
+class SnmpProbe:
+    name: ClassVar[str] = "snmp"
+    summary: ClassVar[str] = "SNMP inventory: interfaces and utilisation, PoE, LLDP, Wi-Fi, UPS/PDU"
+    loads_link: ClassVar[bool] = False
+    max_concurrency: ClassVar[int] = 16
+    default_timeout_s: ClassVar[float] = 120.0
+
+    def __init__(self) -> None:
+        self._vendors: VendorData | None = None
+
+    def check(self) -> None:
+        try:
+            import pysnmp  # noqa: F401
+        except ImportError:
+            raise ProbeUnavailable(
+                "the snmp probe needs pysnmp; install it with: pip install 'pysnmp>=7.1'"
+            ) from None
+
+    @property
+    def vendors(self) -> VendorData:
+        if self._vendors is None:
+            from probes.snmp_vendors import load_vendor_data
+
+            self._vendors = load_vendor_data()
+        return self._vendors
+
+    async def collect(self, target: Target, params: Mapping[str, str]) -> RawOutput:
+        return await self.collect_with(target, params, engine=None)
+
+    async def collect_with(
+        self, target: Target, params: Mapping[str, str], engine: Any | None
+    ) -> RawOutput:
+        """``collect`` on a caller's pysnmp engine (None: a fresh one)."""
+        from probes.snmp_walk import SnmpSession
+
+        if not target.host:
+            raise ProbeParamError("the snmp probe needs --target HOST[:PORT]")
+        credentials = credentials_from(params)
+        options = options_from(params)
+        interval_s = param_float(params, "interval_s", 5.0)
+        if interval_s < 0:
+            raise ProbeParamError(f"--param interval_s={interval_s:g}: must be 0 or more")
+        port = target.port or DEFAULT_PORT
+        address = await resolve_in_scope(target)
+        session = SnmpSession(address, port, credentials, options, engine=engine)
+        async with session:
+            samples = await self._samples(session, interval_s)
+        log.debug(
+            "snmp %s: %d samples in %d requests", target.label(), len(samples), session.requests
+        )
+        import pysnmp
+
+        return RawOutput(
+            artifacts=tuple(
+                RawArtifact(f"snmp-sample-{n}.txt", text.encode("utf-8"))
+                for n, text in enumerate(samples, start=1)
+            ),
+            tool="pysnmp",
+            tool_version=str(getattr(pysnmp, "__version__", "")) or None,
+            meta={"interval_s": interval_s, "requests": session.requests},
+            secrets_used=credentials.secrets(),
+        )
+
+    async def _samples(self, session: SnmpSession, interval_s: float) -> list[str]:
+        """Sample 1: system group, then the octet counters on their own (so their
+        timing is sharp), then everything else. Sample 2: the counters again."""
+        from probes.snmp_oids import COUNTER_ROOTS, STANDARD_ROOTS, SYS_OBJECT_ID, SYSTEM_OIDS
+        from probes.snmp_sample import SampleWriter
+
+        origin = time.monotonic()
+        where = f"{session.host}:{session.port}"
+        first = SampleWriter(1, where, session.credentials.version)
+        started = time.monotonic()
+        system = await session.get(SYSTEM_OIDS)
+        first.add_get(system, started - origin, time.monotonic() - origin)
+        sys_object_id = next(
+            (row.split("|", 2)[2] for row in system if row.startswith(SYS_OBJECT_ID + "|")), None
+        )
+        profiles = self.vendors.select(sys_object_id)
+        counters = await asyncio.gather(*(session.walk(root) for root in COUNTER_ROOTS))
+        vendor_roots = (root for p in profiles for root in sorted(p.walk_roots()))
+        roots = [
+            r for r in dict.fromkeys([*STANDARD_ROOTS, *vendor_roots]) if r not in COUNTER_ROOTS
+        ]
+        scalars = sorted({oid for p in profiles for oid in p.get_oids()})
+        started = time.monotonic()
+        walks, extra = await asyncio.gather(
+            asyncio.gather(*(session.walk(root) for root in roots)),
+            session.get(scalars) if scalars else _nothing(),
+        )
+        if scalars:
+            first.add_get(extra, started - origin, time.monotonic() - origin)
+        for walk in (*counters, *walks):
+            first.add_walk(walk, origin)
+        texts = [first.text()]
+        counter_walks = [w for w in counters if w.rows]
+        if interval_s <= 0 or not counter_walks:
+            return texts
+        await asyncio.sleep(max(0.0, counter_walks[0].started_s + interval_s - time.monotonic()))
+        second = SampleWriter(2, where, session.credentials.version)
+        started = time.monotonic()
+        again = await asyncio.gather(*(session.walk(w.root) for w in counter_walks))
+        try:
+            uptime = await session.get(SYSTEM_OIDS[2:3])
+        except ProbeError as exc:
+            uptime = []
+            second.header.append(f"# partial {SYSTEM_OIDS[2]}: {exc}")
+        second.add_get(uptime, started - origin, time.monotonic() - origin)
+        for walk in again:
+            second.add_walk(walk, origin)
+        texts.append(second.text())
+        return texts
+
+    def parse(self, raw: RawOutput) -> ProbeResult:
+        from probes.snmp_normalise import normalise
+        from probes.snmp_sample import parse_sample
+
+        artifacts = sorted(
+            (a for a in raw.artifacts if a.name.startswith("snmp-sample-")), key=lambda a: a.name
+        )
+        if not artifacts:
+            raise ProbeParseError("raw output has no snmp-sample artifacts")
+        samples = [parse_sample(a.data.decode("utf-8", errors="replace")) for a in artifacts]
+        result = normalise(samples, self.vendors)
+        device = result.device
+        poe_groups = device.poe.groups if device.poe else ()
+        metrics: dict[str, float | None] = {
+            "interfaces_count": float(len(device.interfaces)),
+            "poe_budget_w": _total(g.budget_w for g in poe_groups),
+            "poe_consumption_w": _total(g.consumption_w for g in poe_groups),
+            "wireless_clients_count": None
+            if device.wireless is None or device.wireless.clients_total is None
+            else float(device.wireless.clients_total),
+        }
+        return ProbeResult(
+            metrics=metrics,
+            details={
+                "device": device.to_json(),
+                "partial": result.partial,
+                "samples": len(samples),
+                "interval_s": raw.meta.get("interval_s"),
+            },
+            status="ok",
+            warnings=result.warnings,
+        )
+
+
+async def resolve_in_scope(target: Target) -> str:
+    """The address to send to: ``target.host`` itself, or what its name resolves to,
+    which must be inside the target's scope as well."""
+    host = str(target.host)
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        return host
+    loop = asyncio.get_running_loop()
+    try:
+        infos = await loop.getaddrinfo(host, None, family=socket.AF_INET, type=socket.SOCK_DGRAM)
+    except OSError as exc:
+        raise ProbeRefused(
+            f"cannot resolve {host}: {exc}; check the name or use an address"
+        ) from None
+    address = str(infos[0][4][0])
+    target.scope.check(address)
+    return address
+
+
+async def _nothing() -> list[str]:
+    return []
+
+
+def _total(values: Any) -> float | None:
+    known = [v for v in values if v is not None]
+    return float(sum(known)) if known else None
+
+
+def credentials_from(params: Mapping[str, str]) -> Credentials:
+    from probes.snmp_walk import Credentials
+
+    version = (params.get("version") or "2c").strip().lower().removeprefix("v")
+    version = {"2": "2c", "1c": "1"}.get(version, version)
+    if version == "3":
+        return Credentials(
+            version="3",
+            user=params.get("user"),
+            auth_protocol=params.get("auth_protocol") or "SHA",
+            auth_key=secret_param(params, "auth_key", required=False),
+            priv_protocol=params.get("priv_protocol") or "AES",
+            priv_key=secret_param(params, "priv_key", required=False),
+            context=params.get("context") or "",
+        )
+    return Credentials(
+        version=version,
+        community=secret_param(params, "community"),
+        context=params.get("context") or "",
+    )
+
+
+def options_from(params: Mapping[str, str]) -> WalkOptions:
+    from probes.snmp_walk import WalkOptions
+
+    options = WalkOptions(
+        timeout_s=param_float(params, "timeout_s", 2.0),
+        retries=param_int(params, "retries", 2),
+        max_repetitions=param_int(params, "max_repetitions", 25),
+        concurrent_walks=param_int(params, "concurrent_walks", 8),
+    )
+    if options.timeout_s <= 0 or options.retries < 0 or options.max_repetitions < 1:
+        raise ProbeParamError("timeout_s must be > 0, retries >= 0 and max_repetitions >= 1")
+    return options
+
+
+async def poll_many(
+    jobs: Sequence[tuple[Target, Mapping[str, str]]],
+    *,
+    concurrency: int = SnmpProbe.max_concurrency,
+    probe: SnmpProbe | None = None,
+) -> list[PollOutcome]:
+    """Collect and parse many devices at once over one engine, at most
+    ``concurrency`` in flight; outcomes come back in input order and a device that
+    fails does not stop the others."""
+    from pysnmp.entity.engine import SnmpEngine
+
+    probe = probe or SnmpProbe()
+    engine = SnmpEngine()
+    limit = asyncio.Semaphore(max(1, concurrency))
+
+    async def one(target: Target, params: Mapping[str, str]) -> PollOutcome:
+        async with limit:
+            try:
+                raw = await probe.collect_with(target, params, engine)
+                return PollOutcome(target, raw=raw, result=probe.parse(raw))
+            except ProbeError as exc:
+                return PollOutcome(target, error=exc)
+
+    try:
+        return list(await asyncio.gather(*(one(t, p) for t, p in jobs)))
+    finally:
+        engine.close_dispatcher()
