@@ -223,7 +223,7 @@ async def resolve_in_scope(target: Target) -> str:
             f"cannot resolve {host}: {exc}; check the name or use an address"
         ) from None
     address = str(infos[0][4][0])
-    target.scope.check(address)
+    target.scope.check_resolved(host, address)
     return address
 
 

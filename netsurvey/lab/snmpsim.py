@@ -185,7 +185,7 @@ def answers_get(host: str, port: int, community: str, timeout_s: float = 0.3) ->
 
 
 def _v2c_get(community: str, oid: str) -> bytes:
-    from pyasn1.codec.ber import encoder  # type: ignore[import-untyped]
+    from pyasn1.codec.ber import encoder
     from pysnmp.proto import api
 
     proto = api.PROTOCOL_MODULES[api.SNMP_VERSION_2C]
