@@ -1,0 +1,311 @@
+"""Features of many schools -> padded numpy arrays (leading axis = school).
+
+Ragged lists (rooms, APs, switches, WAN samples, carts, circuits) are padded
+to the batch maximum and carry a mask.  Missing numbers are NaN.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from netsurvey.scoring.draws import keys_array
+from netsurvey.scoring.features import AccessPoint, SchoolFeatures
+from netsurvey.scoring.phy import link_config
+from netsurvey.scoring.profile import Profile
+from netsurvey.scoring.tables import config_index
+
+F64 = NDArray[np.float64]
+I64 = NDArray[np.int64]
+B = NDArray[np.bool_]
+
+
+def channel_span_mhz(channel: int, width_mhz: int) -> tuple[float, float]:
+    """Frequency range a radio occupies, from its primary channel and width."""
+    if channel <= 14:
+        centre = 2407.0 + 5.0 * channel if channel < 14 else 2484.0
+        return centre - width_mhz / 2, centre + width_mhz / 2
+    base = 149 if channel >= 149 else 36
+    block = width_mhz // 5
+    first = base + (channel - base) // block * block if width_mhz > 20 else channel
+    low = 5000.0 + 5.0 * first - 10.0
+    return low, low + width_mhz
+
+
+def hears(listener: AccessPoint, talker: AccessPoint) -> bool:
+    """Co-channel hearing H_jk: overlapping channels, and listed in ``hears`` if given."""
+    if listener.id == talker.id:
+        return False
+    low_a, high_a = channel_span_mhz(listener.channel, listener.width_mhz)
+    low_b, high_b = channel_span_mhz(talker.channel, talker.width_mhz)
+    if high_a <= low_b or high_b <= low_a:
+        return False
+    return listener.hears is None or talker.id in listener.hears
+
+
+def poe_restricted(ap: AccessPoint) -> bool:
+    return (
+        ap.poe_class_required is not None
+        and ap.poe_class_port is not None
+        and ap.poe_class_port < ap.poe_class_required
+    )
+
+
+def effective_streams(ap: AccessPoint, profile: Profile) -> int:
+    if poe_restricted(ap):
+        return max(1, ap.streams // profile.poe.restricted_stream_divisor)
+    return ap.streams
+
+
+def nan_if_none(value: float | None) -> float:
+    return float("nan") if value is None else float(value)
+
+
+@dataclass(frozen=True)
+class Batch:
+    schools: tuple[SchoolFeatures, ...]
+    keys: NDArray[np.uint64]
+    students: F64
+    staff: F64
+    device_ratio: F64
+    # rooms (S, R)
+    room_mask: B
+    pupils: F64
+    grade: I64
+    room_ap: I64
+    wifi_room: B
+    rssi_dbm: F64
+    rssi_sd_db: F64
+    noise_dbm: F64
+    room_config: I64
+    # APs (S, A) and (S, A, A)
+    ap_mask: B
+    ap_switch: I64
+    foreign_ratio: F64
+    beacon_ratio: F64
+    port_mbps: F64
+    poe_alloc_w: F64
+    hearing: F64
+    room_to_ap: F64  # (S, R, A) one-hot, rooms with a Wi-Fi survey only
+    room_on_ap: F64  # (S, R, A) one-hot, every room with an AP (wired load)
+    # switches (S, W)
+    switch_mask: B
+    uplink_mbps: F64
+    uplink_busy_mbps: F64
+    poe_budget_w: F64
+    poe_switch_alloc_w: F64
+    ap_to_switch: F64  # (S, A, W) one-hot
+    # WAN (S, T)
+    wan_down_mbps: F64
+    wan_down_count: I64
+    wan_up_mbps: F64
+    wan_up_count: I64
+    # carts (S, C) and circuits (S, K)
+    cart_mask: B
+    cart_powered: F64
+    cart_charger_w: F64
+    cart_to_circuit: F64  # (S, C, K) one-hot
+    circuit_mask: B
+    breaker_a: F64
+    circuit_other_w: F64
+    rcd_ma: F64
+
+    @property
+    def size(self) -> int:
+        return len(self.schools)
+
+
+def _pad(rows: list[list[Any]], fill: Any, dtype: Any) -> NDArray[Any]:
+    width = max((len(row) for row in rows), default=0)
+    out = np.full((len(rows), max(width, 1)), fill, dtype=dtype)
+    for index, row in enumerate(rows):
+        out[index, : len(row)] = row
+    return out
+
+
+def build_batch(schools: tuple[SchoolFeatures, ...], profile: Profile, seed: int) -> Batch:
+    """Pad a list of schools into arrays (a per-school loop over *input*, not the model)."""
+    count = len(schools)
+    r_max = max(1, max((len(s.rooms) for s in schools), default=1))
+    a_max = max(1, max((len(s.aps) for s in schools), default=1))
+    w_max = max(1, max((len(s.switches) for s in schools), default=1))
+    c_max = max(1, max((len(s.carts) for s in schools), default=1))
+    k_max = max(1, max((len(s.circuits) for s in schools), default=1))
+    room_to_ap = np.zeros((count, r_max, a_max))
+    room_on_ap = np.zeros((count, r_max, a_max))
+    hearing = np.zeros((count, a_max, a_max))
+    ap_to_switch = np.zeros((count, a_max, w_max))
+    cart_to_circuit = np.zeros((count, c_max, k_max))
+    rows: dict[str, list[list[Any]]] = {
+        name: []
+        for name in (
+            "pupils",
+            "grade",
+            "room_ap",
+            "wifi_room",
+            "rssi",
+            "rssi_sd",
+            "noise",
+            "config",
+            "ap_switch",
+            "foreign",
+            "beacon",
+            "port",
+            "poe_alloc",
+            "uplink",
+            "busy",
+            "budget",
+            "sw_alloc",
+            "down",
+            "up",
+            "powered",
+            "charger",
+            "breaker",
+            "other",
+            "rcd",
+        )
+    }
+    class_w = profile.poe.class_w
+    for s, school in enumerate(schools):
+        ap_ids = {ap.id: a for a, ap in enumerate(school.aps)}
+        sw_ids = {sw.id: w for w, sw in enumerate(school.switches)}
+        circuit_ids = {c.id: k for k, c in enumerate(school.circuits)}
+        configs = [
+            config_index(
+                link_config(
+                    ap.standard,
+                    ap.width_mhz,
+                    effective_streams(ap, profile),
+                    school.client_standard,
+                    school.client_streams,
+                )
+            )
+            for ap in school.aps
+        ]
+        for j, listener in enumerate(school.aps):
+            for k, talker in enumerate(school.aps):
+                hearing[s, j, k] = 1.0 if hears(listener, talker) else 0.0
+            if listener.switch is not None:
+                ap_to_switch[s, j, sw_ids[listener.switch]] = 1.0
+        bssids = np.array([ap.bssids for ap in school.aps], dtype=float)
+        cochannel_bssids = bssids + hearing[s, : len(school.aps), : len(school.aps)] @ bssids
+        rows["ap_switch"].append([sw_ids.get(ap.switch or "", -1) for ap in school.aps])
+        rows["foreign"].append(
+            [
+                profile.wifi.foreign_default_ratio
+                if ap.foreign_utilization_ratio is None
+                else ap.foreign_utilization_ratio
+                for ap in school.aps
+            ]
+        )
+        rows["beacon"].append(list(cochannel_bssids * profile.wifi.beacon_airtime_ratio))
+        rows["port"].append([nan_if_none(ap.port_speed_mbps) for ap in school.aps])
+        alloc = []
+        for ap in school.aps:
+            granted = (
+                ap.poe_class_required
+                if ap.poe_class_port is None
+                else (
+                    ap.poe_class_port
+                    if ap.poe_class_required is None
+                    else min(ap.poe_class_port, ap.poe_class_required)
+                )
+            )
+            alloc.append(float("nan") if granted is None else class_w[granted])
+        rows["poe_alloc"].append(alloc)
+        room_ap, wifi_room, config = [], [], []
+        for r, room in enumerate(school.rooms):
+            a = ap_ids[room.ap] if room.ap is not None else -1
+            room_ap.append(a)
+            has_wifi = a >= 0 and room.rssi_dbm is not None
+            wifi_room.append(has_wifi)
+            config.append(configs[a] if a >= 0 else 0)
+            if a >= 0:
+                room_on_ap[s, r, a] = 1.0
+            if has_wifi:
+                room_to_ap[s, r, a] = 1.0
+        rows["pupils"].append([float(room.pupils) for room in school.rooms])
+        rows["grade"].append([-1 if room.grade is None else room.grade for room in school.rooms])
+        rows["room_ap"].append(room_ap)
+        rows["wifi_room"].append(wifi_room)
+        rows["config"].append(config)
+        rows["rssi"].append([nan_if_none(room.rssi_dbm) for room in school.rooms])
+        rows["rssi_sd"].append(
+            [0.0 if room.rssi_sd_db is None else room.rssi_sd_db for room in school.rooms]
+        )
+        rows["noise"].append(
+            [
+                profile.wifi.default_noise_dbm if room.noise_dbm is None else room.noise_dbm
+                for room in school.rooms
+            ]
+        )
+        rows["uplink"].append([nan_if_none(sw.uplink_mbps) for sw in school.switches])
+        rows["busy"].append([nan_if_none(sw.uplink_busy_mbps) for sw in school.switches])
+        rows["budget"].append([nan_if_none(sw.poe_budget_w) for sw in school.switches])
+        sw_alloc = [sw.poe_other_w for sw in school.switches]
+        for a, ap in enumerate(school.aps):
+            if ap.switch is not None:
+                sw_alloc[sw_ids[ap.switch]] += alloc[a]
+        rows["sw_alloc"].append(sw_alloc)
+        rows["down"].append(list(school.wan.down_mbps) if school.wan else [])
+        rows["up"].append(list(school.wan.up_mbps) if school.wan else [])
+        rows["powered"].append([float(cart.slots_at_once) for cart in school.carts])
+        rows["charger"].append(
+            [
+                profile.power.charger_w if cart.charger_w is None else cart.charger_w
+                for cart in school.carts
+            ]
+        )
+        for c, cart in enumerate(school.carts):
+            if cart.circuit is not None:
+                cart_to_circuit[s, c, circuit_ids[cart.circuit]] = 1.0
+        rows["breaker"].append([c.breaker_a for c in school.circuits])
+        rows["other"].append([c.other_loads_w for c in school.circuits])
+        rows["rcd"].append([nan_if_none(c.rcd_ma) for c in school.circuits])
+    nan = float("nan")
+    return Batch(
+        schools=schools,
+        keys=keys_array(seed, [s.id for s in schools]),
+        students=np.array([s.students for s in schools], dtype=float),
+        staff=np.array([s.staff for s in schools], dtype=float),
+        device_ratio=np.array([s.device_ratio for s in schools], dtype=float),
+        room_mask=_pad([[True] * len(s.rooms) for s in schools], False, bool),
+        pupils=_pad(rows["pupils"], 0.0, float),
+        grade=_pad(rows["grade"], -1, np.int64),
+        room_ap=_pad(rows["room_ap"], -1, np.int64),
+        wifi_room=_pad(rows["wifi_room"], False, bool),
+        rssi_dbm=_pad(rows["rssi"], nan, float),
+        rssi_sd_db=_pad(rows["rssi_sd"], 0.0, float),
+        noise_dbm=_pad(rows["noise"], -95.0, float),
+        room_config=_pad(rows["config"], 0, np.int64),
+        ap_mask=_pad([[True] * len(s.aps) for s in schools], False, bool),
+        ap_switch=_pad(rows["ap_switch"], -1, np.int64),
+        foreign_ratio=_pad(rows["foreign"], 0.0, float),
+        beacon_ratio=_pad(rows["beacon"], 0.0, float),
+        port_mbps=_pad(rows["port"], nan, float),
+        poe_alloc_w=_pad(rows["poe_alloc"], nan, float),
+        hearing=hearing,
+        room_to_ap=room_to_ap,
+        room_on_ap=room_on_ap,
+        switch_mask=_pad([[True] * len(s.switches) for s in schools], False, bool),
+        uplink_mbps=_pad(rows["uplink"], nan, float),
+        uplink_busy_mbps=_pad(rows["busy"], nan, float),
+        poe_budget_w=_pad(rows["budget"], nan, float),
+        poe_switch_alloc_w=_pad(rows["sw_alloc"], nan, float),
+        ap_to_switch=ap_to_switch,
+        wan_down_mbps=_pad(rows["down"], nan, float),
+        wan_down_count=np.array([len(r) for r in rows["down"]], dtype=np.int64),
+        wan_up_mbps=_pad(rows["up"], nan, float),
+        wan_up_count=np.array([len(r) for r in rows["up"]], dtype=np.int64),
+        cart_mask=_pad([[True] * len(s.carts) for s in schools], False, bool),
+        cart_powered=_pad(rows["powered"], 0.0, float),
+        cart_charger_w=_pad(rows["charger"], 0.0, float),
+        cart_to_circuit=cart_to_circuit,
+        circuit_mask=_pad([[True] * len(s.circuits) for s in schools], False, bool),
+        breaker_a=_pad(rows["breaker"], nan, float),
+        circuit_other_w=_pad(rows["other"], 0.0, float),
+        rcd_ma=_pad(rows["rcd"], nan, float),
+    )

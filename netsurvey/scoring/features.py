@@ -1,0 +1,336 @@
+"""School features: the scorer's input, from a visit or written by a planner.
+
+The YAML format is documented in docs/features-format.md.  Rates are Mbit/s
+(``_mbps``) because planners think in them; the model works in Mbit/s too.
+Anything unknown is ``None`` and the dimension that needs it is reported as
+missing, never scored as zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from netsurvey.scoring.phy import MAX_WIDTH_MHZ, STANDARDS
+from netsurvey.scoring.yamlsource import Node, load_document
+
+FEATURES_SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Room:
+    id: str
+    grade: int | None
+    pupils: int
+    ap: str | None
+    rssi_dbm: float | None
+    rssi_sd_db: float | None
+    noise_dbm: float | None
+
+
+@dataclass(frozen=True)
+class AccessPoint:
+    id: str
+    switch: str | None
+    standard: str
+    streams: int
+    width_mhz: int
+    channel: int
+    foreign_utilization_ratio: float | None
+    bssids: int
+    port_speed_mbps: float | None
+    poe_class_required: int | None
+    poe_class_port: int | None
+    hears: tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class Switch:
+    id: str
+    uplink_mbps: float | None
+    uplink_busy_mbps: float | None
+    poe_budget_w: float | None
+    poe_other_w: float
+
+
+@dataclass(frozen=True)
+class Wan:
+    down_mbps: tuple[float, ...]
+    up_mbps: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Cart:
+    id: str
+    slots: int
+    charger_w: float | None
+    slots_at_once: int
+    circuit: str | None
+    battery_wh: float | None
+
+
+@dataclass(frozen=True)
+class Circuit:
+    id: str
+    breaker_a: float
+    other_loads_w: float
+    rcd_ma: float | None
+
+
+@dataclass(frozen=True)
+class SchoolFeatures:
+    id: str
+    name: str
+    municipality: str | None
+    students: int
+    staff: int
+    client_standard: str
+    client_streams: int
+    device_ratio: float
+    rooms: tuple[Room, ...]
+    aps: tuple[AccessPoint, ...]
+    switches: tuple[Switch, ...]
+    wan: Wan | None
+    carts: tuple[Cart, ...]
+    circuits: tuple[Circuit, ...]
+    visit: str | None = None
+    missing: tuple[str, ...] = ()
+    evidence: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def users(self) -> int:
+        return self.students + self.staff
+
+
+def _opt_number(node: Node, key: str, low: float = -1e12, high: float = 1e12) -> float | None:
+    value = node.opt(key)
+    return value.number(low, high) if value is not None else None
+
+
+def _opt_int(node: Node, key: str, low: int = 0, high: int = 10**9) -> int | None:
+    value = node.opt(key)
+    return value.integer(low, high) if value is not None else None
+
+
+def _standard(node: Node, key: str, default: str) -> str:
+    value = node.opt(key)
+    if value is None:
+        return default
+    standard = value.text().upper()
+    if standard not in STANDARDS:
+        raise value.fail(f"unknown Wi-Fi standard '{standard}'", hint="use HT, VHT or HE")
+    return standard
+
+
+def _room(node: Node) -> Room:
+    node.check_keys({"id", "grade", "pupils", "ap", "rssi_dbm", "rssi_sd_db", "noise_dbm"})
+    ap = node.opt("ap")
+    return Room(
+        id=node.get("id").text(),
+        grade=_opt_int(node, "grade", 0, 13),
+        pupils=node.get("pupils").integer(0, 500),
+        ap=ap.text() if ap is not None else None,
+        rssi_dbm=_opt_number(node, "rssi_dbm", -120, 0),
+        rssi_sd_db=_opt_number(node, "rssi_sd_db", 0, 30),
+        noise_dbm=_opt_number(node, "noise_dbm", -130, -40),
+    )
+
+
+def _ap(node: Node) -> AccessPoint:
+    node.check_keys(
+        {
+            "id",
+            "switch",
+            "standard",
+            "streams",
+            "width_mhz",
+            "channel",
+            "foreign_utilization_ratio",
+            "bssids",
+            "port_speed_mbps",
+            "poe_class_required",
+            "poe_class_port",
+            "hears",
+        }
+    )
+    standard = _standard(node, "standard", "VHT")
+    width_node = node.get("width_mhz")
+    width = width_node.integer(20, 160)
+    if width not in (20, 40, 80, 160):
+        raise width_node.fail("channel width must be 20, 40, 80 or 160 MHz")
+    if width > MAX_WIDTH_MHZ[standard]:
+        raise width_node.fail(f"{standard} has no {width} MHz channels")
+    switch = node.opt("switch")
+    hears = node.opt("hears")
+    bssids = _opt_int(node, "bssids", 1, 64)
+    return AccessPoint(
+        id=node.get("id").text(),
+        switch=switch.text() if switch is not None else None,
+        standard=standard,
+        streams=node.get("streams").integer(1, 8),
+        width_mhz=width,
+        channel=node.get("channel").integer(1, 196),
+        foreign_utilization_ratio=_opt_number(node, "foreign_utilization_ratio", 0, 1),
+        bssids=bssids if bssids is not None else 1,
+        port_speed_mbps=_opt_number(node, "port_speed_mbps", 1, 100_000),
+        poe_class_required=_opt_int(node, "poe_class_required", 0, 8),
+        poe_class_port=_opt_int(node, "poe_class_port", 0, 8),
+        hears=tuple(item.text() for item in hears.items()) if hears is not None else None,
+    )
+
+
+def _switch(node: Node) -> Switch:
+    node.check_keys({"id", "uplink_mbps", "uplink_busy_mbps", "poe_budget_w", "poe_other_w"})
+    other = _opt_number(node, "poe_other_w", 0, 10_000)
+    return Switch(
+        id=node.get("id").text(),
+        uplink_mbps=_opt_number(node, "uplink_mbps", 1, 400_000),
+        uplink_busy_mbps=_opt_number(node, "uplink_busy_mbps", 0, 400_000),
+        poe_budget_w=_opt_number(node, "poe_budget_w", 0, 10_000),
+        poe_other_w=other if other is not None else 0.0,
+    )
+
+
+def _wan(node: Node) -> Wan:
+    node.check_keys({"down_mbps", "up_mbps"})
+    down = node.get("down_mbps").numbers(0.001)
+    up_node = node.opt("up_mbps")
+    if not down:
+        raise node.get("down_mbps").fail("needs at least one speedtest sample")
+    return Wan(down_mbps=down, up_mbps=up_node.numbers(0.001) if up_node is not None else ())
+
+
+def _cart(node: Node) -> Cart:
+    node.check_keys({"id", "slots", "charger_w", "slots_at_once", "circuit", "battery_wh"})
+    slots = node.get("slots").integer(1, 200)
+    at_once = _opt_int(node, "slots_at_once", 1, 200)
+    circuit = node.opt("circuit")
+    return Cart(
+        id=node.get("id").text(),
+        slots=slots,
+        charger_w=_opt_number(node, "charger_w", 1, 500),
+        slots_at_once=min(at_once, slots) if at_once is not None else slots,
+        circuit=circuit.text() if circuit is not None else None,
+        battery_wh=_opt_number(node, "battery_wh", 1, 500),
+    )
+
+
+def _circuit(node: Node) -> Circuit:
+    node.check_keys({"id", "breaker_a", "other_loads_w", "rcd_ma"})
+    other = _opt_number(node, "other_loads_w", 0, 100_000)
+    return Circuit(
+        id=node.get("id").text(),
+        breaker_a=node.get("breaker_a").number(1, 125),
+        other_loads_w=other if other is not None else 0.0,
+        rcd_ma=_opt_number(node, "rcd_ma", 1, 1000),
+    )
+
+
+def _unique(node: Node, ids: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for item_id in ids:
+        if item_id in seen:
+            raise node.fail(f"duplicate {what} id '{item_id}'")
+        seen.add(item_id)
+
+
+def _client_streams(client: Node | None) -> int:
+    streams = _opt_int(client, "streams", 1, 4) if client is not None else None
+    return streams if streams is not None else 2
+
+
+def school_from_node(node: Node) -> SchoolFeatures:
+    node.check_keys(
+        {
+            "id",
+            "name",
+            "municipality",
+            "students",
+            "staff",
+            "client",
+            "device_ratio",
+            "rooms",
+            "aps",
+            "switches",
+            "wan",
+            "carts",
+            "circuits",
+            "kind",
+        }
+    )
+
+    def listed(key: str) -> list[Node]:
+        value = node.opt(key)
+        return list(value.items()) if value is not None else []
+
+    client = node.opt("client")
+    rooms = tuple(_room(item) for item in listed("rooms"))
+    aps = tuple(_ap(item) for item in listed("aps"))
+    switches = tuple(_switch(item) for item in listed("switches"))
+    carts = tuple(_cart(item) for item in listed("carts"))
+    circuits = tuple(_circuit(item) for item in listed("circuits"))
+    for key, items in (
+        ("rooms", rooms),
+        ("aps", aps),
+        ("switches", switches),
+        ("carts", carts),
+        ("circuits", circuits),
+    ):
+        _unique(node, [item.id for item in items], key.rstrip("s"))
+    ap_ids = {ap.id for ap in aps}
+    for room, room_node in zip(rooms, listed("rooms"), strict=True):
+        if room.ap is not None and room.ap not in ap_ids:
+            raise room_node.get("ap").fail(f"room {room.id} names unknown AP '{room.ap}'")
+    switch_ids = {sw.id for sw in switches}
+    for ap, ap_node in zip(aps, listed("aps"), strict=True):
+        if ap.switch is not None and ap.switch not in switch_ids:
+            raise ap_node.get("switch").fail(f"AP {ap.id} names unknown switch '{ap.switch}'")
+        for heard in ap.hears or ():
+            if heard not in ap_ids:
+                raise ap_node.get("hears").fail(f"AP {ap.id} hears unknown AP '{heard}'")
+    circuit_ids = {c.id for c in circuits}
+    for cart, cart_node in zip(carts, listed("carts"), strict=True):
+        if cart.circuit is not None and cart.circuit not in circuit_ids:
+            raise cart_node.get("circuit").fail(
+                f"cart {cart.id} names unknown circuit '{cart.circuit}'"
+            )
+    municipality = node.opt("municipality")
+    ratio = node.opt("device_ratio")
+    wan = node.opt("wan")
+    return SchoolFeatures(
+        id=node.get("id").text(),
+        name=node.get("name").text(),
+        municipality=municipality.text() if municipality is not None else None,
+        students=node.get("students").integer(0, 100_000),
+        staff=node.get("staff").integer(0, 10_000),
+        client_standard=_standard(client, "standard", "VHT") if client is not None else "VHT",
+        client_streams=_client_streams(client),
+        device_ratio=ratio.number(0, 4) if ratio is not None else 1.0,
+        rooms=rooms,
+        aps=aps,
+        switches=switches,
+        wan=_wan(wan) if wan is not None else None,
+        carts=carts,
+        circuits=circuits,
+    )
+
+
+def parse_features(tree: Node) -> tuple[SchoolFeatures, ...]:
+    tree.check_keys({"schema_version", "schools"})
+    version = tree.opt("schema_version")
+    if version is not None and version.integer(1, 1000) > FEATURES_SCHEMA_VERSION:
+        raise version.fail(
+            f"features schema {version.value} is newer than this netsurvey understands",
+            hint="upgrade netsurvey",
+        )
+    schools = tuple(school_from_node(item) for item in tree.get("schools").items())
+    if not schools:
+        raise tree.get("schools").fail("no schools listed")
+    _unique(tree.get("schools"), [s.id for s in schools], "school")
+    return schools
+
+
+def load_features(path: Path) -> tuple[SchoolFeatures, ...]:
+    """Read a planning-mode features file."""
+    tree, _ = load_document(path)
+    return parse_features(tree)
