@@ -6,15 +6,21 @@ import argparse
 import logging
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netsurvey.commands._common import print_json
 from netsurvey.errors import UsageError
-from netsurvey.scoring.features import SchoolFeatures, load_features
-from netsurvey.scoring.from_visit import features_from_visit
-from netsurvey.scoring.output import scores_document, write_scores
-from netsurvey.scoring.pipeline import DEFAULT_DRAWS, DEFAULT_SEED, score_schools
-from netsurvey.scoring.profile import DEFAULT_PROFILE, available_profiles, load_profile
+
+if TYPE_CHECKING:
+    from netsurvey.scoring.features import SchoolFeatures
+from netsurvey.scoring.profile import (
+    DEFAULT_DRAWS,
+    DEFAULT_PROFILE,
+    DEFAULT_SEED,
+    available_profiles,
+)
+
+# numpy and the model load only when scoring runs, so other commands start fast.
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +96,9 @@ def register(subparsers: Any) -> None:
 
 
 def _schools(args: argparse.Namespace) -> tuple[SchoolFeatures, ...]:
+    from netsurvey.scoring.features import load_features
+    from netsurvey.scoring.from_visit import features_from_visit
+
     if args.features is not None and args.visit_dirs:
         raise UsageError("give either VISIT_DIR... or --features, not both")
     if args.features is not None:
@@ -100,6 +109,10 @@ def _schools(args: argparse.Namespace) -> tuple[SchoolFeatures, ...]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from netsurvey.scoring.output import scores_document, write_scores
+    from netsurvey.scoring.pipeline import score_schools
+    from netsurvey.scoring.profile import load_profile
+
     if not 10 <= args.draws <= 100_000:
         raise UsageError(f"--draws {args.draws}: use 10 to 100000 (1000 is plenty)")
     profile = load_profile(args.profile)

@@ -7,15 +7,12 @@ from typing import Any
 
 from netsurvey.scoring.features import SchoolFeatures
 from netsurvey.scoring.model import evaluate_indexed
-from netsurvey.scoring.profile import Profile
+from netsurvey.scoring.profile import DEFAULT_DRAWS, DEFAULT_SEED, Profile
 from netsurvey.scoring.scores import school_result
 from netsurvey.scoring.tables import build_tables
 from netsurvey.scoring.whatif import recommend
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_DRAWS = 1000
-DEFAULT_SEED = 20240901
 
 
 def score_schools(

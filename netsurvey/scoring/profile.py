@@ -16,6 +16,8 @@ from netsurvey.scoring.yamlsource import Node, load_document
 
 PROFILE_DIR = Path(__file__).resolve().parent / "profiles"
 DEFAULT_PROFILE = "lv-2024"
+DEFAULT_DRAWS = 1000
+DEFAULT_SEED = 20240901
 DIMENSIONS = ("wifi", "lan", "wan", "poe", "power")
 SCENARIO_MODES = ("each_room", "rooms", "carts")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from netsurvey.errors import NetsurveyError
 from netsurvey.power import model as power_model
 from netsurvey.scoring.batch import channel_span_mhz, poe_restricted
 from netsurvey.scoring.features import SchoolFeatures
@@ -334,6 +335,21 @@ def co_channel_pairs(school: SchoolFeatures) -> int:
     return count
 
 
+def visit_manifest_sha256(visit: str | None) -> str | None:
+    """The digest of the visit's manifest as scored (the report compares it with now)."""
+    if visit is None:
+        return None
+    from pathlib import Path
+
+    from netsurvey.records import manifest_digest, read_manifest
+
+    try:
+        manifest = read_manifest(Path(visit))
+    except NetsurveyError:
+        return None
+    return manifest_digest(manifest) if manifest is not None else None
+
+
 def school_result(chunk: ChunkResult, index: int, profile: Profile) -> dict[str, Any]:
     """The scores.json entry of one school (recommendations are added by whatif)."""
     school = chunk.batch.schools[index]
@@ -345,7 +361,7 @@ def school_result(chunk: ChunkResult, index: int, profile: Profile) -> dict[str,
         "name": school.name,
         "municipality": school.municipality,
         "visit": school.visit,
-        "visit_manifest_sha256": None,
+        "visit_manifest_sha256": visit_manifest_sha256(school.visit),
         "overall": {
             "score": overall,
             "grade": profile.grade(overall) if overall is not None else None,
