@@ -32,8 +32,6 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, ClassVar
 
-import numpy as np
-
 from probes.base import (
     ProbeFailed,
     ProbeParamError,
@@ -51,6 +49,7 @@ from probes.base import (
     param_int,
 )
 from probes.device import LldpNeighbor
+from probes.stats import percentile
 
 PCAP = "application/vnd.tcpdump.pcap"
 LLDP_FILTER = "ether proto 0x88cc or ether dst 01:00:0c:cc:cc:cc"
@@ -196,7 +195,7 @@ def _sniff_while(
 
 
 def _percentile(values: Sequence[float], q: float) -> float | None:
-    return float(np.percentile(np.asarray(values, dtype=float), q)) if values else None
+    return percentile(values, q)
 
 
 # --------------------------------------------------------------------------- DHCP

@@ -29,8 +29,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, ClassVar, Literal
 
-import numpy as np
-
 from probes.base import (
     ProbeFailed,
     ProbeParamError,
@@ -46,6 +44,7 @@ from probes.base import (
     param_int,
 )
 from probes.linkinfo import LinkInfo, link_for
+from probes.stats import jain_fairness, percentile
 
 logger = logging.getLogger(__name__)
 
@@ -311,18 +310,6 @@ def _float(value: Any) -> float | None:
 
 def _int(value: Any) -> int | None:
     return None if value is None else int(value)
-
-
-def percentile(values: Sequence[float], q: float) -> float | None:
-    return float(np.percentile(np.asarray(values, dtype=float), q)) if values else None
-
-
-def jain_fairness(values: Sequence[float]) -> float | None:
-    """Jain's index: 1.0 when every flow got the same, 1/n when one flow got all."""
-    array = np.asarray(values, dtype=float)
-    if array.size == 0 or not np.any(array):
-        return None
-    return float(array.sum() ** 2 / (array.size * np.square(array).sum()))
 
 
 def _samples_from(raw: RawOutput, prefix: str) -> tuple[list[Iperf3Sample], list[str]]:

@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 import os
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
-
-import numpy as np
 
 from probes.base import (
     ProbeParamError,
@@ -34,6 +33,7 @@ from probes.base import (
     param_float,
     param_int,
 )
+from probes.stats import percentile
 
 
 def _split_host(item: str, default_port: int) -> tuple[str, int]:
@@ -91,11 +91,11 @@ def host_figures(rtts: Sequence[float | None]) -> dict[str, float | None]:
     answered = [r for r in rtts if r is not None]
     if not rtts:
         return {"rtt_p50_s": None, "rtt_p95_s": None, "jitter_s": None, "loss_ratio": None}
-    array = np.asarray(answered, dtype=float)
+    steps = [abs(b - a) for a, b in itertools.pairwise(answered)]
     return {
-        "rtt_p50_s": float(np.percentile(array, 50)) if answered else None,
-        "rtt_p95_s": float(np.percentile(array, 95)) if answered else None,
-        "jitter_s": float(np.mean(np.abs(np.diff(array)))) if len(answered) > 1 else None,
+        "rtt_p50_s": percentile(answered, 50),
+        "rtt_p95_s": percentile(answered, 95),
+        "jitter_s": sum(steps) / len(steps) if steps else None,
         "loss_ratio": 1 - len(answered) / len(rtts),
     }
 

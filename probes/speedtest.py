@@ -36,10 +36,9 @@ import time
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
-
-import numpy as np
 
 from probes.base import (
     ProbeFailed,
@@ -59,6 +58,7 @@ from probes.base import (
     param_int,
 )
 from probes.linkinfo import LinkInfo, link_for
+from probes.stats import percentile
 
 logger = logging.getLogger(__name__)
 
@@ -301,18 +301,28 @@ def _measure(settings: SpeedtestSettings, scope: Scope, shutdown: _ShutdownFlag)
         best = client.get_best_server(servers)
         if best.get("latency", 0) >= 3600:
             raise ProbeRefused(f"speedtest server {best.get('host')} did not answer latency.txt")
+        interface = _interface_towards(str(best.get("url", "")))
         samples = []
         for _ in range(settings.samples):
+            rx_before = _interface_bytes(interface, "rx")
             started = time.monotonic()
             client.download(threads=settings.threads)
             download_s = time.monotonic() - started
+            rx_after = _interface_bytes(interface, "rx")
+            tx_before = _interface_bytes(interface, "tx")
             started = time.monotonic()
             client.upload(threads=settings.threads, pre_allocate=settings.pre_allocate)
             upload_s = time.monotonic() - started
+            tx_after = _interface_bytes(interface, "tx")
             if shutdown.isSet():
                 raise ProbeTimeout("speedtest ran over its time limit")
             result = client.results.dict()
             result["duration_s"] = {"download": download_s, "upload": upload_s}
+            result["wire"] = {
+                "interface": interface,
+                "download_bytes": _delta(rx_before, rx_after),
+                "upload_bytes": _delta(tx_before, tx_after),
+            }
             samples.append(json.dumps(result, default=str).encode())
         return samples
     except speedtest.ConfigRetrievalError as exc:
@@ -321,6 +331,48 @@ def _measure(settings: SpeedtestSettings, scope: Scope, shutdown: _ShutdownFlag)
         raise ProbeRefused(f"no speedtest server answered: {exc}") from None
     except speedtest.SpeedtestException as exc:
         raise ProbeFailed(f"speedtest failed: {type(exc).__name__}: {exc}") from None
+
+
+def _interface_towards(url: str) -> str | None:
+    host = urlsplit(url).hostname
+    if not host:
+        return None
+    try:
+        return link_for(host).interface
+    except (OSError, ValueError):
+        return None
+
+
+def _interface_bytes(interface: str | None, direction: str) -> int | None:
+    """The kernel's byte counter of the interface (wire truth, headers included)."""
+    if interface is None:
+        return None
+    try:
+        return int(Path(f"/sys/class/net/{interface}/statistics/{direction}_bytes").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _delta(before: int | None, after: int | None) -> int | None:
+    if before is None or after is None or after < before:
+        return None
+    return after - before
+
+
+# Payload share of a full-size TCP segment on Ethernet (1448 of 1514 bytes on the wire).
+TCP_PAYLOAD_RATIO = 1448 / 1514
+
+
+def wire_upload_bps(result: Mapping[str, Any]) -> float | None:
+    """Upload goodput bounded by what really left the interface during the upload."""
+    wire = result.get("wire")
+    duration = (result.get("duration_s") or {}).get("upload")
+    if not isinstance(wire, Mapping) or not isinstance(duration, (int, float)) or duration <= 0:
+        return None
+    sent = wire.get("upload_bytes")
+    if not isinstance(sent, (int, float)) or sent <= 0:
+        return None
+    return float(sent) * 8 * TCP_PAYLOAD_RATIO / float(duration)
 
 
 # --------------------------------------------------------------------------- parsing
@@ -355,7 +407,7 @@ def _positive(value: Any) -> float | None:
 
 def _p50(values: list[float | None]) -> float | None:
     present = [v for v in values if v is not None]
-    return float(np.median(present)) if present else None
+    return percentile(present, 50)
 
 
 def _server_identity(server: Mapping[str, Any]) -> dict[str, Any]:
@@ -410,6 +462,13 @@ class SpeedtestProbe:
         ]
         downloads = [_positive(r.get("download")) for r in results]
         uploads = [_positive(r.get("upload")) for r in results]
+        overcounted = []
+        for index, result in enumerate(results):
+            wire_bps = wire_upload_bps(result)
+            reported = uploads[index]
+            if wire_bps is not None and reported is not None and reported > wire_bps * 1.05:
+                overcounted.append((reported, wire_bps))
+                uploads[index] = wire_bps
         pings = [_positive(r.get("ping")) for r in results]
         rtt_ms = _p50(pings)
         download_bps = _p50(downloads)
@@ -433,6 +492,12 @@ class SpeedtestProbe:
             "client": results[-1].get("client"),
         }
         warnings = []
+        for reported, wire_bps in overcounted:
+            warnings.append(
+                f"speedtest-cli reported {reported / 1e6:.1f} Mbit/s upload, but only "
+                f"{wire_bps / 1e6:.1f} Mbit/s left the interface (data still queued in socket "
+                "buffers was counted as sent); the interface figure is used"
+            )
         if len({s.get("id") for s in servers}) > 1:
             warnings.append("samples used different servers; pin one with --param server_url")
         link = raw.meta.get("link")
@@ -477,4 +542,4 @@ def _sample_summary(
 
 def _percentile(values: list[float | None], q: float) -> float | None:
     present = [v for v in values if v is not None]
-    return float(np.percentile(present, q)) if present else None
+    return percentile(present, q)
