@@ -6,7 +6,9 @@ Rules the runner guarantees:
 * a probe whose ``check()`` fails marks its jobs ``skipped`` with the reason, before
   any of them starts;
 * a target outside the school's scope is refused before any packet is sent;
-* probes that load a link (``loads_link``) hold one shared lock and never overlap;
+* probes that load a link (``loads_link``) hold one shared lock and never overlap, and
+  run only after every other job has finished, so latency, loss and SNMP utilisation
+  are measured on a quiet network, not under our own test traffic;
 * each probe has its own concurrency cap, and the whole run has a global cap;
 * every record is fsynced as soon as its job ends, so kill -9 loses only jobs in flight;
 * ``resume`` skips jobs that already have an ``ok`` record in the visit.
@@ -168,10 +170,21 @@ class Runner:
             finished.add(job.job_id)
             self.observer.job_finished(job, measurement)
 
-        tasks = [asyncio.create_task(run_one(job), name=job.job_id) for job in todo]
+        def loads_link(job: Job) -> bool:
+            probe = probes.get(job.probe)
+            return probe is not None and probe.loads_link
+
+        phases = [
+            [job for job in todo if not loads_link(job)],
+            [job for job in todo if loads_link(job)],
+        ]
+        tasks: list[asyncio.Task[None]] = []
         interrupted = False
         try:
-            await asyncio.gather(*tasks)
+            for phase in phases:
+                batch = [asyncio.create_task(run_one(job), name=job.job_id) for job in phase]
+                tasks += batch
+                await asyncio.gather(*batch)
         except asyncio.CancelledError:
             interrupted = True
             for task in tasks:

@@ -151,6 +151,7 @@ class LabSchool:
         self.run.client_namespace = client.name
         lan = VethLink(client, network, subnet=lan_subnet, names=("lan0", "lan0")).create()
         wan = VethLink(client, network, subnet=wan_subnet, names=("wan0", "wan0")).create()
+        client.add_route("default", lan.b.ip)  # the school router, as DHCP would announce
         lan_bps = float(self.lab.get("lan_rate_bps", 1e9))
         down_bps = float(self.lab.get("wan_down_bps", 100e6))
         up_bps = float(self.lab.get("wan_up_bps", down_bps))

@@ -107,3 +107,47 @@ def test_manifest_lists_every_file(tmp_path: Path) -> None:
     writer.seal()
     files = build_manifest(visit_dir)["files"]
     assert set(files) == {"visit.json", "measurements.jsonl", "raw/m-1-x.txt"}
+
+
+def test_link_loading_jobs_run_after_quiet_ones(tmp_path: Path) -> None:
+    """Latency and utilisation are measured before our own bandwidth tests load the link."""
+    import asyncio
+    from collections.abc import Mapping
+    from typing import ClassVar
+
+    from netsurvey.runner import Job, run_jobs
+    from probes.base import ProbeResult, RawOutput, Target
+
+    order: list[str] = []
+
+    class Quiet:
+        name: ClassVar[str] = "quiet"
+        summary: ClassVar[str] = ""
+        loads_link: ClassVar[bool] = False
+        max_concurrency: ClassVar[int] = 4
+        default_timeout_s: ClassVar[float] = 5
+
+        def check(self) -> None:
+            pass
+
+        async def collect(self, target: Target, params: Mapping[str, str]) -> RawOutput:
+            await asyncio.sleep(0.05)
+            order.append(f"{self.name}:{params['n']}")
+            return RawOutput(artifacts=(), tool="test")
+
+        def parse(self, raw: RawOutput) -> ProbeResult:
+            return ProbeResult()
+
+    class Loader(Quiet):
+        name: ClassVar[str] = "loader"
+        loads_link: ClassVar[bool] = True
+
+    probes = {"quiet": Quiet(), "loader": Loader()}
+    jobs = [
+        Job(f"{kind}:{n}", kind, Target(), {"n": str(n)})
+        for n in range(3)
+        for kind in ("loader", "quiet")
+    ]
+    outcome = run_jobs(jobs, VisitWriter.open(make_visit(tmp_path)), probes.__getitem__)
+    assert all(m.status == "ok" for m in outcome.measurements)
+    assert order[:3] == ["quiet:0", "quiet:1", "quiet:2"] and len(order) == 6
