@@ -65,7 +65,7 @@ def test_out_of_scope_devices_get_no_packet(tmp_path: Path) -> None:
             timeout=120,
             check=False,
         )
-        time.sleep(0.5)
+        time.sleep(1.0)  # let tcpdump write what it has before it is stopped
         tcpdump.stop()
     assert result.returncode == 1, result.stderr
     from scapy.layers.inet import IP
