@@ -1,0 +1,41 @@
+"""Helpers shared by the SSH tests: credentials, params and FakeNOS device builders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ssh_samples import Sample, load_samples
+
+from netsurvey.lab.fakenos_host import Behaviour, FakeDevice, FakenosHosts
+
+USERNAME = "survey"
+PASSWORD = "Sk0la-2026!"
+PASSWORD_ENV = "NETSURVEY_TEST_SSH_PASSWORD"
+
+StartFakenos = Callable[[Sequence[FakeDevice]], FakenosHosts]  # the start_fakenos fixture
+
+
+def ssh_params(platform: str, **extra: str) -> dict[str, str]:
+    return {"platform": platform, "username": USERNAME, "password_env": PASSWORD_ENV, **extra}
+
+
+def first_samples(platform: str) -> list[Sample]:
+    """The first recorded sample of each question of ``platform``."""
+    seen: set[str] = set()
+    chosen = []
+    for sample in load_samples():
+        if sample.platform == platform and sample.question not in seen:
+            seen.add(sample.question)
+            chosen.append(sample)
+    return chosen
+
+
+def recorded_outputs(platform: str, corpus: Path) -> dict[str, str | Behaviour]:
+    return {s.command: s.output(corpus) for s in first_samples(platform)}
+
+
+def device(
+    name: str, platform: str, outputs: dict[str, str | Behaviour], **kwargs: Path
+) -> FakeDevice:
+    return FakeDevice(name, platform, USERNAME, PASSWORD, outputs, **kwargs)
