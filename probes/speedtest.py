@@ -364,15 +364,21 @@ TCP_PAYLOAD_RATIO = 1448 / 1514
 
 
 def wire_upload_bps(result: Mapping[str, Any]) -> float | None:
-    """Upload goodput bounded by what really left the interface during the upload."""
+    """speedtest-cli's upload rate with its byte count capped at what really left the
+    interface: same timing window as speedtest-cli (bytes_sent / upload), but bytes
+    still queued in socket buffers when it stopped the clock do not count."""
     wire = result.get("wire")
-    duration = (result.get("duration_s") or {}).get("upload")
-    if not isinstance(wire, Mapping) or not isinstance(duration, (int, float)) or duration <= 0:
+    claimed_bytes = result.get("bytes_sent")
+    claimed_bps = result.get("upload")
+    if not isinstance(wire, Mapping):
         return None
-    sent = wire.get("upload_bytes")
-    if not isinstance(sent, (int, float)) or sent <= 0:
+    wire_bytes = wire.get("upload_bytes")
+    numbers = (wire_bytes, claimed_bytes, claimed_bps)
+    if not all(isinstance(n, (int, float)) and n > 0 for n in numbers):
         return None
-    return float(sent) * 8 * TCP_PAYLOAD_RATIO / float(duration)
+    window_s = float(claimed_bytes) * 8 / float(claimed_bps)  # type: ignore[arg-type]
+    payload_bytes = min(float(claimed_bytes), float(wire_bytes) * TCP_PAYLOAD_RATIO)  # type: ignore[arg-type]
+    return payload_bytes * 8 / window_s
 
 
 # --------------------------------------------------------------------------- parsing

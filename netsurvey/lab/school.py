@@ -293,7 +293,7 @@ class LabSchool:
         hosts, ports = start_ssh_devices(
             wanted, devices, self.ssh_password, self._client(), self.work_dir
         )
-        self._servers.append(hosts)
+        self._servers.extend(hosts)
         return {device_id: {"ssh": {"port": port}} for device_id, port in ports.items()}
 
     # ------------------------------------------------------------------ runtime inventory

@@ -1,4 +1,4 @@
-"""SSH-only switches of the demo lab, served by FakeNOS with its recorded outputs."""
+"""SSH-only switches of the demo lab, served by FakeNOS with generated CLI outputs."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from netsurvey.inventory import DeviceSpec
+from netsurvey.lab.cli_outputs import outputs_for
 from netsurvey.lab.fakenos_host import FakeDevice, FakenosHosts
 from netsurvey.lab.netns import Namespace
 
@@ -17,15 +18,26 @@ def start_ssh_devices(
     password: str,
     namespace: Namespace | None,
     work_dir: Path,
-) -> tuple[FakenosHosts, dict[str, int]]:
-    fakes = [
-        FakeDevice(
-            name=device.id,
-            platform=str(specs[device.id].get("platform") or device.platform or "cisco_ios"),
-            username=device.ssh.username if device.ssh else "survey",
-            password=password,
-        )
-        for device in devices
-    ]
-    hosts = FakenosHosts(fakes, log_dir=work_dir / "logs", namespace=namespace).start()
-    return hosts, {device.id: hosts.port(device.id) for device in devices}
+) -> tuple[list[FakenosHosts], dict[str, int]]:
+    """One FakeNOS process per device, listening on the device's own loopback address."""
+    started: list[FakenosHosts] = []
+    ports: dict[str, int] = {}
+    try:
+        for device in devices:
+            platform = str(specs[device.id].get("platform") or device.platform or "cisco_ios")
+            fake = FakeDevice(
+                name=device.id,
+                platform=platform,
+                username=device.ssh.username if device.ssh else "survey",
+                password=password,
+                outputs=outputs_for(platform, device.id, specs[device.id]),
+            )
+            hosts = FakenosHosts([fake], log_dir=work_dir / "logs", namespace=namespace,
+                                 address=device.mgmt_ip)  # fmt: skip
+            started.append(hosts.start())
+            ports[device.id] = hosts.port(device.id)
+    except BaseException:
+        for hosts in started:
+            hosts.stop()
+        raise
+    return started, ports

@@ -103,6 +103,9 @@ def _width(bss: Mapping[str, Any]) -> int:
     return int(width) if width in (20.0, 40.0, 80.0, 160.0) else 20
 
 
+BAND_STEERING_MIN_DBM = -75.0  # common band-steering threshold (Aruba/Cisco/UniFi defaults)
+
+
 def _serving(details: Mapping[str, Any], ssids: Sequence[str]) -> Mapping[str, Any] | None:
     bss_list = [b for b in details.get("bss") or () if isinstance(b, Mapping)]
     link = details.get("link")
@@ -115,7 +118,11 @@ def _serving(details: Mapping[str, Any], ssids: Sequence[str]) -> Mapping[str, A
     ours = [
         b for b in ours if _number(b.get("signal_dbm")) is not None and _number(b.get("channel"))
     ]
-    return max(ours, key=lambda b: float(b["signal_dbm"]), default=None)
+    # School APs steer capable clients (every Chromebook in use) to 5/6 GHz while that band
+    # is usable; only below the steering threshold do they stay on 2.4 GHz.
+    upper = [b for b in ours if (_number(b.get("channel")) or 0) > 14]
+    steered = [b for b in upper if float(b["signal_dbm"]) >= BAND_STEERING_MIN_DBM]
+    return max(steered or ours, key=lambda b: float(b["signal_dbm"]), default=None)
 
 
 class _Builder:
