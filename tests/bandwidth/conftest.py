@@ -7,7 +7,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
-from bandwidth_lab import BandwidthLab
+from tests.bandwidth.bandwidth_lab import BandwidthLab
 
 from netsurvey.lab.iperf3_server import Iperf3Server
 from netsurvey.lab.netns import Namespace, VethLink

@@ -10,7 +10,7 @@ import subprocess
 import time
 
 import pytest
-from bandwidth_lab import LAB_SCOPE, BandwidthLab
+from tests.bandwidth.bandwidth_lab import LAB_SCOPE, BandwidthLab
 
 from netsurvey.lab.iperf3_server import Iperf3Server, Iperf3ServerPool
 from netsurvey.lab.netns import run_probe_in

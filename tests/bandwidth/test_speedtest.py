@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from bandwidth_lab import LAB_SCOPE, BandwidthLab
+from tests.bandwidth.bandwidth_lab import LAB_SCOPE, BandwidthLab
 
 from netsurvey.lab.ports import free_port
 from netsurvey.lab.speedtest_server import (

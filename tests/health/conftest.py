@@ -7,7 +7,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
-from health_lab import BLACKHOLE_IP, CLIENT_IP, DNSMASQ, FAR_MTU, LLDPD, ROUTER_IP, HealthLab
+from tests.health.health_lab import BLACKHOLE_IP, CLIENT_IP, DNSMASQ, FAR_MTU, LLDPD, ROUTER_IP, HealthLab
 
 from netsurvey.lab.dnsmasq import Dnsmasq
 from netsurvey.lab.lldpd import Lldpd

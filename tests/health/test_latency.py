@@ -6,7 +6,7 @@ import asyncio
 import socket
 
 import pytest
-from health_lab import BLACKHOLE_IP, FAR_IP, ROUTER_IP, HealthLab
+from tests.health.health_lab import BLACKHOLE_IP, FAR_IP, ROUTER_IP, HealthLab
 
 from probes.base import ProbeParamError, Target
 from probes.latency import LatencyProbe, host_figures

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 import pytest
-from ssh_lab import PASSWORD, PASSWORD_ENV, StartFakenos
+from tests.ssh.ssh_lab import PASSWORD, PASSWORD_ENV, StartFakenos
 
 from netsurvey.lab.fakenos_host import FakeDevice, FakenosHosts
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ssh_samples import Sample, load_samples
+from tests.ssh.ssh_samples import Sample, load_samples
 
 from netsurvey.lab.fakenos_host import Behaviour, FakeDevice, FakenosHosts
 

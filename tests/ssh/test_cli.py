@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from ssh_lab import PASSWORD, StartFakenos, device, recorded_outputs
+from tests.ssh.ssh_lab import PASSWORD, StartFakenos, device, recorded_outputs
 
 from netsurvey.lab.fakenos_host import FakenosHosts
 from netsurvey.lab.netns import Namespace

@@ -6,8 +6,8 @@ import asyncio
 import json
 from pathlib import Path
 
-from ssh_lab import PASSWORD, StartFakenos, device, first_samples, recorded_outputs, ssh_params
-from ssh_samples import check_expected
+from tests.ssh.ssh_lab import PASSWORD, StartFakenos, device, first_samples, recorded_outputs, ssh_params
+from tests.ssh.ssh_samples import check_expected
 
 from probes.base import RawOutput, Target
 from probes.ssh import COMMANDS_ARTIFACT, TRANSCRIPT_ARTIFACT, SshProbe, collect_many

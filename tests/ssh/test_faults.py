@@ -8,7 +8,7 @@ from pathlib import Path
 
 import paramiko
 import pytest
-from ssh_lab import PASSWORD_ENV, USERNAME, StartFakenos, device, recorded_outputs, ssh_params
+from tests.ssh.ssh_lab import PASSWORD_ENV, USERNAME, StartFakenos, device, recorded_outputs, ssh_params
 
 from netsurvey.lab.fakenos_host import Behaviour, FakeDevice
 from netsurvey.lab.ports import free_port

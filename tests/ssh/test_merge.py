@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ssh_lab import first_samples
-from ssh_samples import load_samples
+from tests.ssh.ssh_lab import first_samples
+from tests.ssh.ssh_samples import load_samples
 
 from probes.device import (
     Device,

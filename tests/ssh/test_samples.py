@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
-from ssh_samples import Sample, check_expected, load_samples
+from tests.ssh.ssh_samples import Sample, check_expected, load_samples
 
 from probes.ssh_normalise import build_device
 from probes.ssh_parse import parse_command, parse_with_template

@@ -6,7 +6,7 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from conftest import RunCli
+from tests.wifi.conftest import RunCli
 
 from netsurvey.errors import ProfileError
 from netsurvey.records import Measurement, VisitWriter, iso, new_id, utc_now

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import RunCli
+from tests.wifi.conftest import RunCli
 from PIL import Image
 
 from netsurvey.inventory import load_inventory

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import RunCli
-from tests_wifi_helpers import points_of
+from tests.wifi.conftest import RunCli
+from tests.wifi.tests_wifi_helpers import points_of
 
 from netsurvey.lab.iperf3_server import Iperf3Server
 

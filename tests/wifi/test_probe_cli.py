@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import RunCli
+from tests.wifi.conftest import RunCli
 
 from probes.wifi_parsers import BSS_FIELDS
 from probes.wifi_scan import wifi_interfaces

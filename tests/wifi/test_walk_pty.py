@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from conftest import RunCli
-from tests_wifi_helpers import points_of
+from tests.wifi.conftest import RunCli
+from tests.wifi.tests_wifi_helpers import points_of
 
 from netsurvey.wifi.store import load_survey
 

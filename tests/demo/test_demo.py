@@ -1,0 +1,103 @@
+"""`netsurvey demo` end to end: the three demo schools are surveyed through real peers,
+scored and reported; the grades differ for the designed reasons; nothing secret leaks
+into any output; the lab leaves no namespace or process behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, requires_tool
+
+pytestmark = [pytest.mark.slow, requires_tool("iperf3", "snmpget")]
+
+SECRETS = {"NETSURVEY_DEMO_COMMUNITY": "demo-c0mmun1ty-7f3a", "NETSURVEY_DEMO_SSH_PASSWORD": "s3cret-pw-91ab"}
+
+
+def lab_leftovers() -> list[str]:
+    names = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True, check=False).stdout
+    found = [line.split()[0] for line in names.splitlines() if line.startswith("ns-demo-")]
+    processes = subprocess.run(["ps", "-eo", "args="], capture_output=True, text=True, check=False).stdout
+    found += [line for line in processes.splitlines()
+              if "netsurvey.lab" in line or "snmpsim-command-responder" in line and "snmpsim-cache" in line]
+    return found
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo")
+    env = os.environ | SECRETS
+    result = subprocess.run([sys.executable, "-m", "netsurvey", "demo", "--out", str(out)], cwd=REPO, env=env,
+                            capture_output=True, text=True, timeout=900, check=False)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    (out / "demo.log").write_text(result.stderr)
+    return out
+
+
+def test_outputs_exist(demo: Path) -> None:
+    for school in ("valmiera-vg", "rujiena-ps", "zvirgzdene-ps"):
+        for lang in ("lv", "en"):
+            pdf = demo / "reports" / f"{school}.{lang}.pdf"
+            assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")
+    assert (demo / "summary.xlsx").is_file() and (demo / "summary.csv").is_file()
+    assert "Demo schools" in (demo / "demo.log").read_text()
+
+
+def test_grades_differ_for_the_designed_reasons(demo: Path) -> None:
+    scores = {s["school_id"]: s for s in json.loads((demo / "scores.json").read_text())["schools"]}
+    overall = {school: entry["overall"]["score"] for school, entry in scores.items()}
+    assert overall["valmiera-vg"] > overall["rujiena-ps"] >= overall["zvirgzdene-ps"]
+    rural = scores["zvirgzdene-ps"]
+    assert rural["bottleneck"]["dimension"] in ("wan", "power")
+    assert rural["dimensions"]["wan"]["score"] < 40 and rural["dimensions"]["power"]["score"] < 40
+
+
+def test_every_visit_verifies(demo: Path) -> None:
+    for visit in sorted((demo / "visits").glob("*/*")):
+        result = subprocess.run([sys.executable, "-m", "netsurvey", "verify", str(visit)], capture_output=True,
+                                text=True, check=False)  # fmt: skip
+        assert result.returncode == 0, result.stdout
+
+
+def test_no_secret_in_any_output(demo: Path) -> None:
+    """Visit files, raw sidecars, logs, PDFs (text) and sheets hold none of the secrets."""
+    texts: list[tuple[Path, bytes]] = []
+    for path in demo.rglob("*"):
+        if not path.is_file() or "lab" in path.relative_to(demo).parts[:1]:
+            continue  # out/lab holds the simulated devices' own configuration
+        data = path.read_bytes()
+        if path.suffix == ".pdf":
+            data = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=False).stdout
+        if path.suffix == ".xlsx":
+            import zipfile
+
+            with zipfile.ZipFile(path) as archive:
+                data = b"".join(archive.read(name) for name in archive.namelist())
+        texts.append((path, data))
+    assert len(texts) > 20
+    for secret in SECRETS.values():
+        leaks = [str(path) for path, data in texts if secret.encode() in data]
+        assert not leaks, f"secret found in {leaks}"
+
+
+def test_lab_left_nothing_behind(demo: Path) -> None:
+    assert lab_leftovers() == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="namespaces need root")
+def test_lab_up_down_twice(tmp_path: Path) -> None:
+    env = os.environ | SECRETS
+    for _ in range(2):
+        for action in ("up", "status", "down"):
+            result = subprocess.run(
+                [sys.executable, "-m", "netsurvey", "lab", action, "--work", str(tmp_path / "lab"),
+                 *(["inventories/demo/zvirgzdene-ps.yaml"] if action == "up" else [])],
+                cwd=REPO, env=env, capture_output=True, text=True, timeout=300, check=False,
+            )  # fmt: skip
+            assert result.returncode == 0, result.stderr[-2000:]
+        assert lab_leftovers() == []
