@@ -91,6 +91,8 @@ class Upgrade:
     cost_eur: float | None
     score_gain: float | None
     gain_per_keur: float | None
+    plan_score: float | None = None  # overall score once this and every earlier step is done
+    plan_grade: str | None = None
 
 
 @dataclass(frozen=True)
@@ -316,6 +318,10 @@ def _upgrades(entry: Mapping[str, Any]) -> tuple[Upgrade, ...]:
                 cost_eur=_num(data.get("cost_eur")),
                 score_gain=_num(data.get("score_gain")),
                 gain_per_keur=_num(data.get("gain_per_keur")),
+                plan_score=_num(data.get("plan_score")),
+                plan_grade=clean_text(data.get("plan_grade"), 4)
+                if data.get("plan_grade")
+                else None,
             )
         )
     return tuple(upgrades)
