@@ -379,7 +379,7 @@ class VisitWriter:
     def append(self, measurement: Measurement) -> None:
         line = json.dumps(measurement.to_json(), ensure_ascii=False, allow_nan=False, default=str)
         with (self.directory / MEASUREMENTS_FILE).open("ab") as handle:
-            handle.write(line.encode("utf-8") + b"\n")
+            handle.write(line.encode("utf-8", errors="replace") + b"\n")
             handle.flush()
             os.fsync(handle.fileno())
 
@@ -406,8 +406,10 @@ def clean_json(value: Any) -> Any:
     """Replace NaN/inf anywhere in a JSON-like value with None."""
     if isinstance(value, float):
         return None if value != value or value in (float("inf"), float("-inf")) else value
+    if isinstance(value, str):  # a lone surrogate (JSON allows it) cannot be written as UTF-8
+        return value.encode("utf-8", errors="replace").decode("utf-8")
     if isinstance(value, dict):
-        return {str(k): clean_json(v) for k, v in value.items()}
+        return {clean_json(str(k)): clean_json(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [clean_json(v) for v in value]
     return value

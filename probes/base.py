@@ -31,7 +31,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Protocol, TypeAlias, runtime_checkable
@@ -201,6 +201,26 @@ class ProbeResult:
     details: Mapping[str, JSONValue] = field(default_factory=dict)
     status: Status = "ok"
     warnings: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Warnings quote evidence (SSIDs, host names): keep them valid UTF-8 text.
+        clean = tuple(w.encode("utf-8", "replace").decode("utf-8") for w in self.warnings)
+        object.__setattr__(self, "warnings", clean)
+
+
+@contextlib.contextmanager
+def reading_evidence(name: str) -> Iterator[None]:
+    """Raw evidence that is not what ``collect`` wrote (edited, cut short, from another
+    version) fails as one ProbeParseError naming the file, whatever broke inside."""
+    try:
+        yield
+    except ProbeError:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError,
+            RecursionError) as exc:  # fmt: skip
+        raise ProbeParseError(
+            f"{name}: not the evidence this probe writes ({type(exc).__name__}: {exc})"
+        ) from None
 
 
 # --------------------------------------------------------------------------- contract

@@ -47,6 +47,7 @@ from probes.base import (
     param_bool,
     param_float,
     param_int,
+    reading_evidence,
 )
 from probes.device import LldpNeighbor
 from probes.stats import percentile
@@ -507,6 +508,10 @@ class DnsProbe:
         )
 
     def parse(self, raw: RawOutput) -> ProbeResult:
+        with reading_evidence("dns-queries.jsonl"):
+            return self._parse(raw)
+
+    def _parse(self, raw: RawOutput) -> ProbeResult:
         try:
             queries = [
                 json.loads(line) for line in raw.text("dns-queries.jsonl").splitlines() if line
@@ -744,6 +749,10 @@ class PathMtuProbe:
         )
 
     def parse(self, raw: RawOutput) -> ProbeResult:
+        with reading_evidence("path-mtu.json"):
+            return self._parse(raw)
+
+    def _parse(self, raw: RawOutput) -> ProbeResult:
         try:
             document = json.loads(raw.text("path-mtu.json"))
         except json.JSONDecodeError as exc:

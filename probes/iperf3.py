@@ -262,6 +262,17 @@ def parse_iperf3_json(data: bytes | str, name: str = "iperf3 JSON") -> Iperf3Sam
         document = json.loads(data)
     except json.JSONDecodeError as exc:
         raise ProbeParseError(f"{name}: not JSON ({exc.msg} at line {exc.lineno})") from None
+    except (ValueError, RecursionError) as exc:  # bad UTF-8, 4300+ digit number, too deep
+        raise ProbeParseError(f"{name}: not readable JSON ({exc})") from None
+    try:
+        return _sample_from(document, name)
+    except (AttributeError, TypeError, ValueError, OverflowError) as exc:
+        if isinstance(exc, ProbeParseError):
+            raise
+        raise ProbeParseError(f"{name}: not an iperf3 -J document ({exc})") from None
+
+
+def _sample_from(document: Any, name: str) -> Iperf3Sample:
     if not isinstance(document, dict):
         raise ProbeParseError(f"{name}: expected a JSON object")
     if document.get("error"):

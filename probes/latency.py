@@ -32,6 +32,7 @@ from probes.base import (
     Target,
     param_float,
     param_int,
+    reading_evidence,
 )
 from probes.stats import percentile
 
@@ -157,6 +158,10 @@ class LatencyProbe:
         )
 
     def parse(self, raw: RawOutput) -> ProbeResult:
+        with reading_evidence("latency.json"):
+            return self._parse(raw)
+
+    def _parse(self, raw: RawOutput) -> ProbeResult:
         try:
             document: list[dict[str, Any]] = json.loads(raw.text("latency.json"))
         except (json.JSONDecodeError, TypeError) as exc:

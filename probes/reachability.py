@@ -26,6 +26,7 @@ from probes.base import (
     Target,
     param_float,
     param_int,
+    reading_evidence,
 )
 from probes.stats import percentile
 
@@ -77,6 +78,10 @@ class ReachabilityProbe:
         )
 
     def parse(self, raw: RawOutput) -> ProbeResult:
+        with reading_evidence("attempts.json"):
+            return self._parse(raw)
+
+    def _parse(self, raw: RawOutput) -> ProbeResult:
         try:
             evidence = json.loads(raw.artifact("attempts.json").data)
             tcp = evidence["tcp"]

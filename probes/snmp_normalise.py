@@ -222,7 +222,7 @@ def build_wireless(
 
 def _radio_clients(clients: Any, radio: str, ssids: Sequence[Ssid]) -> int | None:
     if clients is not None:
-        return int(clients)
+        return int_or(clients, None)
     counts = [s.clients for s in ssids if s.radio == radio and s.clients is not None]
     return sum(counts) if counts else None
 

@@ -16,6 +16,7 @@ Times are seconds since the collection started (monotonic clock).
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -23,6 +24,10 @@ from probes.base import ProbeParseError
 from probes.snmp_walk import Walk, oid_tuple
 
 HEADER = "# netsurvey snmp sample"
+_OID = re.compile(r"\d+(?:\.\d+)*")
+_NUMBER = re.compile(r"-?\d{1,20}")  # 2**64 has 20 digits: nothing longer is SNMP data
+_HEX = re.compile(r"(?:[0-9A-Fa-f]{2})*")
+_NUMBER_TAGS = frozenset({"2", "65", "66", "67", "70"})
 
 
 @dataclass(frozen=True)
@@ -193,7 +198,14 @@ def _split(line: str, lineno: int) -> tuple[str, str, str]:
     parts = line.split("|", 2)
     if len(parts) != 3:
         raise ProbeParseError(f"snmp raw sample line {lineno}: expected OID|TAG|VALUE")
-    return parts[0], parts[1], parts[2]
+    oid, tag, raw = parts
+    if not _OID.fullmatch(oid):
+        raise ProbeParseError(f"snmp raw sample line {lineno}: {oid[:40]!r} is not an OID")
+    if tag in _NUMBER_TAGS and not _NUMBER.fullmatch(raw):
+        raise ProbeParseError(f"snmp raw sample line {lineno}: {raw[:40]!r} is not a number")
+    if tag == "4x" and not _HEX.fullmatch(raw):
+        raise ProbeParseError(f"snmp raw sample line {lineno}: {raw[:40]!r} is not hex")
+    return oid, tag, raw
 
 
 def _walk_info(line: str, lineno: int) -> WalkInfo:

@@ -395,6 +395,8 @@ def parse_speedtest_json(data: bytes | str, name: str = "speedtest JSON") -> lis
             result = json.loads(line)
         except json.JSONDecodeError as exc:
             raise ProbeParseError(f"{name}:{number}: not JSON ({exc.msg})") from None
+        except (ValueError, RecursionError) as exc:  # 4300+ digit number, nesting too deep
+            raise ProbeParseError(f"{name}:{number}: not readable JSON ({exc})") from None
         if not isinstance(result, dict) or "download" not in result:
             raise ProbeParseError(f"{name}:{number}: not a speedtest-cli result")
         results.append(result)
@@ -406,7 +408,7 @@ def parse_speedtest_json(data: bytes | str, name: str = "speedtest JSON") -> lis
 def _positive(value: Any) -> float | None:
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     return number if number > 0 else None
 
@@ -416,7 +418,8 @@ def _p50(values: list[float | None]) -> float | None:
     return percentile(present, 50)
 
 
-def _server_identity(server: Mapping[str, Any]) -> dict[str, Any]:
+def _server_identity(server: Any) -> dict[str, Any]:
+    server = server if isinstance(server, Mapping) else {}
     return {key: server.get(key) for key in ("id", "name", "host", "sponsor", "country", "url")}
 
 
@@ -504,7 +507,7 @@ class SpeedtestProbe:
                 f"{wire_bps / 1e6:.1f} Mbit/s left the interface (data still queued in socket "
                 "buffers was counted as sent); the interface figure is used"
             )
-        if len({s.get("id") for s in servers}) > 1:
+        if len({str(s.get("id")) for s in servers}) > 1:
             warnings.append("samples used different servers; pin one with --param server_url")
         link = raw.meta.get("link")
         if isinstance(link, dict):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import logging
 import statistics
+import struct
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +35,7 @@ def _elements(frame: Any) -> list[tuple[int, bytes]]:
     found: list[tuple[int, bytes]] = []
     element = frame.getlayer(Dot11Elt)
     while isinstance(element, Dot11Elt):
-        info = bytes(element.info or b"")
+        info = bytes(getattr(element, "info", None) or b"")
         found.append((int(element.ID), info))
         element = element.payload
     return found
@@ -95,8 +96,11 @@ def _read_frames(data: bytes) -> tuple[int, list[Any]]:
                         "monitor-mode interface (radiotap)"
                     )
                 if _wanted(raw, linktype):
-                    frames.append(_dissect(raw, linktype))
-    except (Scapy_Exception, EOFError, ValueError, OSError) as exc:
+                    try:
+                        frames.append(_dissect(raw, linktype))
+                    except (struct.error, Scapy_Exception, IndexError, ValueError):
+                        logger.debug("skipped a frame scapy cannot dissect (%d bytes)", len(raw))
+    except (Scapy_Exception, EOFError, ValueError, OSError, struct.error) as exc:
         if isinstance(exc, ProbeParseError):
             raise
         if not total:
