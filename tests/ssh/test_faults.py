@@ -181,7 +181,7 @@ def test_bad_params_are_one_clear_line(
 
 
 def test_password_file_is_accepted(tmp_path: Path, start_fakenos: StartFakenos) -> None:
-    from ssh_lab import PASSWORD
+    from tests.ssh.ssh_lab import PASSWORD
 
     secret = tmp_path / "password"
     secret.write_text(PASSWORD + "\n")
