@@ -137,6 +137,12 @@ def _survey_school(
         _describe_lab(console, run)
         visit = _run_survey(run, school, out / "visits", console)
         _walk_wifi(school, visit, out / "lab" / school.id / "wifi", console)
+        _step(
+            console,
+            "Wi-Fi heatmaps",
+            ["wifi", "heatmap", "--visit", str(visit), "--out", str(visit / "out")],
+        )
+        _step(console, "charging-cart assessment", ["power", "assess", "--visit", str(visit)])
     finally:
         with console.status("tearing the lab down…"):
             lab.down()
@@ -186,9 +192,15 @@ def _walk_wifi(school: School, visit: Path, scans_dir: Path, console: Console) -
 
 
 def _cli(argv: list[str]) -> int:
+    """Run a netsurvey command in-process; its stdout (tables meant for a person at that
+    step) is kept out of the demo's own progress output."""
+    import contextlib
+    import io
+
     from netsurvey.cli import main
 
-    code = main(argv)
+    with contextlib.redirect_stdout(io.StringIO()):
+        code = main(argv)
     if code not in (0, 1):
         raise LabError(f"`netsurvey {' '.join(argv)}` failed with exit code {code}")
     return code

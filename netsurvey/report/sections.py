@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -294,42 +293,45 @@ def poe_rows(found: Mapping[str, tuple[Device, Record]]) -> tuple[PoeRow, ...]:
     return tuple(rows)
 
 
-def _room_of(record: Record) -> str | None:
-    room = record.field("room")
-    return clean_optional(room) if room is not None else None
-
-
 def wifi_rooms(visit: VisitFiles) -> tuple[RoomWifi, ...]:
-    by_room: dict[str, list[Record]] = {}
-    for record in visit.ok("wifi_point"):
-        room = _room_of(record) or "?"
-        by_room.setdefault(room, []).append(record)
+    """Per-room Wi-Fi from the survey analysis (netsurvey.wifi), the same figures that
+    `netsurvey wifi rooms` prints: signals of the school's own SSIDs, SNR of the serving AP."""
+    from netsurvey.errors import NetsurveyError
+    from netsurvey.wifi.results import own_ssids, room_results
+    from netsurvey.wifi.store import load_survey
+    from netsurvey.wifi.thresholds import WifiThresholds
+
+    try:
+        survey = load_survey(visit.path)
+    except NetsurveyError:
+        return ()
+    ssids = set(own_ssids(survey))
     rooms = []
-    for room, records in sorted(by_room.items()):
-        signals = [s for s in (r.metric("signal_dbm") for r in records) if s is not None]
-        snrs = []
-        for r in records:
-            snr = r.metric("snr_db")
-            if (
-                snr is None
-                and r.metric("signal_dbm") is not None
-                and r.metric("noise_dbm") is not None
-            ):
-                snr = (r.metric("signal_dbm") or 0.0) - (r.metric("noise_dbm") or 0.0)
-            if snr is not None:
-                snrs.append(snr)
-        floor = records[0].field("floor")
+    for result in sorted(room_results(survey, WifiThresholds()), key=lambda r: r.room):
+        if not result.points_count:
+            continue
+        strongest: list[float] = []
+        for point in survey.ok_points_in(result.room):
+            own = [_signal_of(b) for b in point.bss if not ssids or b.get("ssid") in ssids]
+            present = [value for value in own if value is not None]
+            if present:
+                strongest.append(max(present))
         rooms.append(
             RoomWifi(
-                room=room,
-                floor=clean_optional(floor),
-                points_count=len(records),
-                signal_median_dbm=statistics.median(signals) if signals else None,
-                signal_min_dbm=min(signals) if signals else None,
-                snr_median_db=statistics.median(snrs) if snrs else None,
+                room=clean_text(result.room),
+                floor=clean_optional(result.floor),
+                points_count=result.points_count,
+                signal_median_dbm=result.median_signal_dbm,
+                signal_min_dbm=min(strongest) if strongest else None,
+                snr_median_db=result.snr_db,
             )
         )
     return tuple(rooms)
+
+
+def _signal_of(bss: Mapping[str, Any]) -> float | None:
+    value = bss.get("signal_dbm")
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def wifi_radios(found: Mapping[str, tuple[Device, Record]]) -> tuple[RadioRow, ...]:
@@ -352,26 +354,34 @@ def wifi_radios(found: Mapping[str, tuple[Device, Record]]) -> tuple[RadioRow, .
 
 
 def find_heatmaps(directory: Path) -> tuple[Heatmap, ...]:
-    """Heatmap images (``*heatmap*`` or ``floor-*``) in ``directory``, one per floor."""
+    """Heatmap images in ``directory``, one per floor: the signal maps that
+    `netsurvey wifi heatmap` writes (``floor-<id>-signal.svg``, SVG preferred over PNG),
+    or any ``heatmap-<floor>.*``."""
     if not directory.is_dir():
         return ()
     root = directory.resolve()
-    maps = []
-    for path in sorted(directory.iterdir()):
+    by_floor: dict[str, Path] = {}
+    for path in sorted(directory.iterdir(), key=lambda p: (p.suffix.lower() != ".svg", p.name)):
         if not path.resolve().is_relative_to(root):
             continue  # a symlink out of the folder: never follow it into a report
-        name = path.name.lower()
-        if path.suffix.lower() not in HEATMAP_SUFFIXES or "heatmap" not in name:
+        if path.suffix.lower() not in HEATMAP_SUFFIXES:
             continue
         if not path.is_file() or path.stat().st_size > HEATMAP_MAX_BYTES:
             continue
-        floor = path.stem
-        for prefix in ("heatmap-", "heatmap_", "heatmap"):
-            if floor.lower().startswith(prefix):
-                floor = floor[len(prefix) :]
-                break
-        maps.append(Heatmap(floor=clean_text(floor or path.stem), path=path.resolve()))
-    return tuple(maps)
+        floor = _heatmap_floor(path.stem)
+        if floor is not None and floor not in by_floor:
+            by_floor[floor] = path.resolve()
+    return tuple(Heatmap(floor=clean_text(f), path=p) for f, p in sorted(by_floor.items()))
+
+
+def _heatmap_floor(stem: str) -> str | None:
+    lowered = stem.lower()
+    if lowered.startswith("floor-") and lowered.endswith("-signal"):
+        return stem[len("floor-") : -len("-signal")] or None
+    for prefix in ("heatmap-", "heatmap_", "heatmap"):
+        if lowered.startswith(prefix):
+            return stem[len(prefix) :] or stem
+    return None
 
 
 def power_section(visit: VisitFiles) -> PowerSection:

@@ -17,7 +17,7 @@ from .conftest import FIXTURES, VISIT_REL, pdf_text, requires_tool
 
 pytestmark = requires_tool("pdftotext", "pdftoppm", "pdfinfo")
 
-MANIFEST_SHA = "0688ad69d29808987b14d4ec3ab618652a5e465404231f067b358b3c377cbcc6"
+MANIFEST_SHA = "453fbd64f20c601f3b9282aead08ce1133ce1fe95d1cf9eae40695c64cd506a9"
 RAW_SHAS = (
     "a48f64a94ca7c2988218451016c22f741925905a6b7470c08124071dd501b4d1",
     "d141ba7d3c303660d532a565299c396641c1406a6430735e83cc5270aa8a5782",
