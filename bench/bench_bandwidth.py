@@ -99,7 +99,7 @@ def main() -> int:
                             "measured_bps": cli_bps,
                             "error_pct": error_pct(cli_bps, expected),
                             "duration_s": round(cli_s, 2),
-                        },  # fmt: skip
+                        },
                         "probe": {
                             "measured_p50_bps": probe_bps,
                             "p10_bps": probe.metrics.get("throughput_p10_bps"),
@@ -163,7 +163,7 @@ def main() -> int:
         },
         "iperf3_version": subprocess.run(
             ["iperf3", "--version"], capture_output=True, text=True, check=False
-        ).stdout.splitlines()[0],  # fmt: skip
+        ).stdout.splitlines()[0],
         "method": __doc__,
         "rows": rows,
         "loss": loss_rows,

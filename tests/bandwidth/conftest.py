@@ -7,10 +7,10 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
-from tests.bandwidth.bandwidth_lab import BandwidthLab
 
 from netsurvey.lab.iperf3_server import Iperf3Server
 from netsurvey.lab.netns import Namespace, VethLink
+from tests.bandwidth.bandwidth_lab import BandwidthLab
 
 
 @pytest.fixture(scope="module")

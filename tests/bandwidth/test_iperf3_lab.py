@@ -10,12 +10,12 @@ import subprocess
 import time
 
 import pytest
-from tests.bandwidth.bandwidth_lab import LAB_SCOPE, BandwidthLab
 
 from netsurvey.lab.iperf3_server import Iperf3Server, Iperf3ServerPool
 from netsurvey.lab.netns import run_probe_in
 from probes.base import ProbeRefused, ProbeTimeout, Scope, Target
 from probes.iperf3 import Iperf3Probe, Iperf3Settings, run_iperf3
+from tests.bandwidth.bandwidth_lab import LAB_SCOPE, BandwidthLab
 
 GOODPUT = 1448 / 1514
 pytestmark = [

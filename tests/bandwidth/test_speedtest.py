@@ -6,7 +6,6 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from tests.bandwidth.bandwidth_lab import LAB_SCOPE, BandwidthLab
 
 from netsurvey.lab.ports import free_port
 from netsurvey.lab.speedtest_server import (
@@ -24,6 +23,7 @@ from probes.base import (
     Target,
 )
 from probes.speedtest import SpeedtestProbe, config_from_xml, parse_speedtest_json
+from tests.bandwidth.bandwidth_lab import LAB_SCOPE, BandwidthLab
 
 GOODPUT = 1448 / 1514
 CORPUS_FILE = "bandwidth/speedtest/speedtest-cli__pippcat__speedtest.json"

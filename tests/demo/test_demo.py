@@ -16,15 +16,26 @@ from tests.conftest import REPO, requires_tool
 
 pytestmark = [pytest.mark.slow, requires_tool("iperf3", "snmpget")]
 
-SECRETS = {"NETSURVEY_DEMO_COMMUNITY": "demo-c0mmun1ty-7f3a", "NETSURVEY_DEMO_SSH_PASSWORD": "s3cret-pw-91ab"}
+SECRETS = {
+    "NETSURVEY_DEMO_COMMUNITY": "demo-c0mmun1ty-7f3a",
+    "NETSURVEY_DEMO_SSH_PASSWORD": "s3cret-pw-91ab",
+}
 
 
 def lab_leftovers() -> list[str]:
-    names = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True, check=False).stdout
+    names = subprocess.run(
+        ["ip", "netns", "list"], capture_output=True, text=True, check=False
+    ).stdout
     found = [line.split()[0] for line in names.splitlines() if line.startswith("ns-demo-")]
-    processes = subprocess.run(["ps", "-eo", "args="], capture_output=True, text=True, check=False).stdout
-    found += [line for line in processes.splitlines()
-              if "netsurvey.lab" in line or "snmpsim-command-responder" in line and "snmpsim-cache" in line]
+    processes = subprocess.run(
+        ["ps", "-eo", "args="], capture_output=True, text=True, check=False
+    ).stdout
+    found += [
+        line
+        for line in processes.splitlines()
+        if "netsurvey.lab" in line
+        or ("snmpsim-command-responder" in line and "snmpsim-cache" in line)
+    ]
     return found
 
 
@@ -73,7 +84,9 @@ def test_no_secret_in_any_output(demo: Path) -> None:
             continue  # out/lab holds the simulated devices' own configuration
         data = path.read_bytes()
         if path.suffix == ".pdf":
-            data = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=False).stdout
+            data = subprocess.run(
+                ["pdftotext", str(path), "-"], capture_output=True, check=False
+            ).stdout
         if path.suffix == ".xlsx":
             import zipfile
 

@@ -7,11 +7,19 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
-from tests.health.health_lab import BLACKHOLE_IP, CLIENT_IP, DNSMASQ, FAR_MTU, LLDPD, ROUTER_IP, HealthLab
 
 from netsurvey.lab.dnsmasq import Dnsmasq
 from netsurvey.lab.lldpd import Lldpd
 from netsurvey.lab.netns import Namespace, VethLink
+from tests.health.health_lab import (
+    BLACKHOLE_IP,
+    CLIENT_IP,
+    DNSMASQ,
+    FAR_MTU,
+    LLDPD,
+    ROUTER_IP,
+    HealthLab,
+)
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ what the peers were configured with."""
 from __future__ import annotations
 
 import pytest
+
 from tests.health.health_lab import CLIENT_IP, DNSMASQ, FAR_IP, FAR_MTU, LLDPD, ROUTER_IP, HealthLab
 
 pytestmark = pytest.mark.timeout(90)

@@ -6,10 +6,10 @@ import asyncio
 import socket
 
 import pytest
-from tests.health.health_lab import BLACKHOLE_IP, FAR_IP, ROUTER_IP, HealthLab
 
 from probes.base import ProbeParamError, Target
 from probes.latency import LatencyProbe, host_figures
+from tests.health.health_lab import BLACKHOLE_IP, FAR_IP, ROUTER_IP, HealthLab
 
 
 def test_host_figures() -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 import pytest
-from tests.ssh.ssh_lab import PASSWORD, PASSWORD_ENV, StartFakenos
 
 from netsurvey.lab.fakenos_host import FakeDevice, FakenosHosts
+from tests.ssh.ssh_lab import PASSWORD, PASSWORD_ENV, StartFakenos
 
 
 @pytest.fixture

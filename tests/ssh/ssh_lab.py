@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from tests.ssh.ssh_samples import Sample, load_samples
-
 from netsurvey.lab.fakenos_host import Behaviour, FakeDevice, FakenosHosts
+from tests.ssh.ssh_samples import Sample, load_samples
 
 USERNAME = "survey"
 PASSWORD = "Sk0la-2026!"

@@ -10,11 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.ssh.ssh_lab import PASSWORD, StartFakenos, device, recorded_outputs
 
 from netsurvey.lab.fakenos_host import FakenosHosts
 from netsurvey.lab.netns import Namespace
 from probes.device import Device
+from tests.ssh.ssh_lab import PASSWORD, StartFakenos, device, recorded_outputs
 
 
 def _probe(port: int, *params: str, json_output: bool = False) -> subprocess.CompletedProcess[str]:

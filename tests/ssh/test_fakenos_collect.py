@@ -6,12 +6,18 @@ import asyncio
 import json
 from pathlib import Path
 
-from tests.ssh.ssh_lab import PASSWORD, StartFakenos, device, first_samples, recorded_outputs, ssh_params
-from tests.ssh.ssh_samples import check_expected
-
 from probes.base import RawOutput, Target
 from probes.ssh import COMMANDS_ARTIFACT, TRANSCRIPT_ARTIFACT, SshProbe, collect_many
 from probes.ssh_platforms import supported_platforms
+from tests.ssh.ssh_lab import (
+    PASSWORD,
+    StartFakenos,
+    device,
+    first_samples,
+    recorded_outputs,
+    ssh_params,
+)
+from tests.ssh.ssh_samples import check_expected
 
 
 def test_every_platform_collects_and_parses_over_ssh(

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import paramiko
 import pytest
-from tests.ssh.ssh_lab import PASSWORD_ENV, USERNAME, StartFakenos, device, recorded_outputs, ssh_params
 
 from netsurvey.lab.fakenos_host import Behaviour, FakeDevice
 from netsurvey.lab.ports import free_port
@@ -23,6 +22,14 @@ from probes.base import (
     Target,
 )
 from probes.ssh import SshProbe, collect_many
+from tests.ssh.ssh_lab import (
+    PASSWORD_ENV,
+    USERNAME,
+    StartFakenos,
+    device,
+    recorded_outputs,
+    ssh_params,
+)
 
 QUESTIONS = "system,interfaces,poe"
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.ssh.ssh_lab import first_samples
-from tests.ssh.ssh_samples import load_samples
-
 from probes.device import (
     Device,
     Interface,
@@ -20,6 +17,8 @@ from probes.device import (
 from probes.ssh_normalise import build_device
 from probes.ssh_parse import parse_command
 from probes.ssh_platforms import platform_spec
+from tests.ssh.ssh_lab import first_samples
+from tests.ssh.ssh_samples import load_samples
 
 
 def _snmp_view() -> Device:

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 import yaml
-from tests.ssh.ssh_samples import Sample, check_expected, load_samples
 
 from probes.ssh_normalise import build_device
 from probes.ssh_parse import parse_command, parse_with_template
 from probes.ssh_platforms import TEMPLATES_DIR, load_platforms, platform_spec
+from tests.ssh.ssh_samples import Sample, check_expected, load_samples
 
 SAMPLES = load_samples()
 

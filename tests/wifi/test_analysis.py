@@ -6,7 +6,6 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from tests.wifi.conftest import RunCli
 
 from netsurvey.errors import ProfileError
 from netsurvey.records import Measurement, VisitWriter, iso, new_id, utc_now
@@ -18,6 +17,7 @@ from netsurvey.wifi.results import room_results
 from netsurvey.wifi.store import load_survey
 from netsurvey.wifi.thresholds import WifiThresholds
 from probes.wifi_parsers import Bss
+from tests.wifi.conftest import RunCli
 
 POINTS = [
     ("101", "3", "3"),

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from tests.wifi.conftest import RunCli
 from PIL import Image
 
 from netsurvey.inventory import load_inventory
@@ -17,6 +16,7 @@ from netsurvey.wifi.floorplan import FloorMap, RoomBox, floor_extent_m, svg_aspe
 from netsurvey.wifi.heatmap import Sample, default_reach_m, idw_grid
 from netsurvey.wifi.render import Metric, render_png, render_svg
 from netsurvey.wifi.thresholds import WifiThresholds
+from tests.wifi.conftest import RunCli
 
 
 def test_idw_is_exact_at_points_and_blank_far_away() -> None:

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.wifi.conftest import RunCli
-from tests.wifi.tests_wifi_helpers import points_of
 
 from netsurvey.lab.iperf3_server import Iperf3Server
+from tests.wifi.conftest import RunCli
+from tests.wifi.tests_wifi_helpers import points_of
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.wifi.conftest import RunCli
 
 from probes.wifi_parsers import BSS_FIELDS
 from probes.wifi_scan import wifi_interfaces
+from tests.wifi.conftest import RunCli
 
 
 def record(result: object) -> dict[str, object]:

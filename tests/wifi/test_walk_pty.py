@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from tests.wifi.conftest import RunCli
-from tests.wifi.tests_wifi_helpers import points_of
 
 from netsurvey.wifi.store import load_survey
+from tests.wifi.conftest import RunCli
+from tests.wifi.tests_wifi_helpers import points_of
 
 pytestmark = pytest.mark.timeout(180)
 
