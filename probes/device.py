@@ -215,6 +215,20 @@ def _build(cls: type[T], data: dict[str, Any]) -> T:
 SECTIONS = ("system", "interfaces", "poe", "lldp", "wireless", "power")
 
 
+def device_metrics(device: Device) -> dict[str, float | None]:
+    """The record metrics every device collector reports (None when the device hides it)."""
+    groups = device.poe.groups if device.poe else ()
+    budgets = [g.budget_w for g in groups if g.budget_w is not None]
+    drawn = [g.consumption_w for g in groups if g.consumption_w is not None]
+    clients = device.wireless.clients_total if device.wireless else None
+    return {
+        "interfaces_count": float(len(device.interfaces)),
+        "poe_budget_w": float(sum(budgets)) if budgets else None,
+        "poe_consumption_w": float(sum(drawn)) if drawn else None,
+        "wireless_clients_count": None if clients is None else float(clients),
+    }
+
+
 def merge_devices(
     primary: Device, secondary: Device, primary_source: str, secondary_source: str
 ) -> Device:

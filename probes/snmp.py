@@ -38,6 +38,7 @@ from probes.base import (
     param_int,
     secret_param,
 )
+from probes.device import device_metrics
 
 if TYPE_CHECKING:
     from probes.snmp_vendors import VendorData
@@ -183,15 +184,7 @@ class SnmpProbe:
         samples = [parse_sample(a.data.decode("utf-8", errors="replace")) for a in artifacts]
         result = normalise(samples, self.vendors)
         device = result.device
-        poe_groups = device.poe.groups if device.poe else ()
-        metrics: dict[str, float | None] = {
-            "interfaces_count": float(len(device.interfaces)),
-            "poe_budget_w": _total(g.budget_w for g in poe_groups),
-            "poe_consumption_w": _total(g.consumption_w for g in poe_groups),
-            "wireless_clients_count": None
-            if device.wireless is None or device.wireless.clients_total is None
-            else float(device.wireless.clients_total),
-        }
+        metrics = device_metrics(device)
         return ProbeResult(
             metrics=metrics,
             details={
@@ -229,11 +222,6 @@ async def resolve_in_scope(target: Target) -> str:
 
 async def _nothing() -> list[str]:
     return []
-
-
-def _total(values: Any) -> float | None:
-    known = [v for v in values if v is not None]
-    return float(sum(known)) if known else None
 
 
 def credentials_from(params: Mapping[str, str]) -> Credentials:

@@ -36,6 +36,7 @@ from probes.base import (
     param_int,
     secret_param,
 )
+from probes.device import device_metrics
 from probes.ssh_normalise import build_device
 from probes.ssh_parse import parse_command
 from probes.ssh_platforms import QUESTIONS, CommandSpec, PlatformSpec, platform_spec
@@ -213,16 +214,7 @@ class SshProbe:
                 }
             )
         device = build_device(answers, platform.vendor)
-        poe_groups = device.poe.groups if device.poe else ()
-        budgets = [g.budget_w for g in poe_groups if g.budget_w is not None]
-        drawn = [g.consumption_w for g in poe_groups if g.consumption_w is not None]
-        metrics: dict[str, float | None] = {
-            "poe_budget_w": sum(budgets) if budgets else None,
-            "poe_consumption_w": sum(drawn) if drawn else None,
-            "clients_count": None
-            if device.wireless is None or device.wireless.clients_total is None
-            else float(device.wireless.clients_total),
-        }
+        metrics = device_metrics(device)
         return ProbeResult(
             metrics=metrics,
             details={
