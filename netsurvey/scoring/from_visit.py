@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from netsurvey.devices import MergedDevice, merged_devices
 from netsurvey.errors import RecordsError
 from netsurvey.records import Measurement, Visit, read_visit
 from netsurvey.scoring.features import (
@@ -128,6 +129,7 @@ def _serving(details: Mapping[str, Any], ssids: Sequence[str]) -> Mapping[str, A
 class _Builder:
     def __init__(self, visit: Visit) -> None:
         self.visit = visit
+        self._merged: dict[str, MergedDevice] | None = None
         school = visit.info.data.get("school")
         if not isinstance(school, Mapping):
             raise RecordsError(
@@ -237,12 +239,16 @@ class _Builder:
 
     # -- switches ------------------------------------------------------------------
     def _snmp_device(self, device_id: str) -> Mapping[str, Any] | None:
-        record = self.visit.latest_ok("snmp", device_id) or self.visit.latest_ok("ssh", device_id)
-        if record is None:
+        """The device as SNMP and SSH saw it together (``netsurvey.devices``)."""
+        if self._merged is None:
+            self._merged = merged_devices(self.visit)
+        merged = self._merged.get(device_id)
+        if merged is None:
             return None
-        self.cite(f"lan.{device_id}", record)
-        device = record.details.get("device")
-        return device if isinstance(device, Mapping) else None
+        for record in self.visit.measurements:
+            if record.id in merged.measurement_ids:
+                self.cite(f"lan.{device_id}", record)
+        return merged.device.to_json()
 
     def _switch_port(
         self, switch: str | None, ap: Mapping[str, Any] | None
