@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,11 +20,14 @@ TEMPLATES_ENV = "NETSURVEY_REPORT_TEMPLATES"
 
 
 def templates_dir() -> Path:
-    """report_templates/ beside the package (source checkout), or $NETSURVEY_REPORT_TEMPLATES."""
+    """$NETSURVEY_REPORT_TEMPLATES, else report_templates/ beside the package (a source
+    checkout), else the copy a wheel installs under <prefix>/share/netsurvey/."""
     configured = os.environ.get(TEMPLATES_ENV)
     if configured:
         return Path(configured).resolve()
-    return (Path(__file__).resolve().parents[2] / "report_templates").resolve()
+    checkout = (Path(__file__).resolve().parents[2] / "report_templates").resolve()
+    installed = Path(sys.prefix) / "share" / "netsurvey" / "report_templates"
+    return installed if not checkout.is_dir() and installed.is_dir() else checkout
 
 
 def _flatten(prefix: str, data: Mapping[str, Any], out: dict[str, Any]) -> None:
