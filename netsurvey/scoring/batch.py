@@ -111,6 +111,7 @@ class Batch:
     circuit_mask: B
     breaker_a: F64
     circuit_other_w: F64
+    circuit_measured_a: F64  # NaN where not measured
     rcd_ma: F64
 
     @property
@@ -146,6 +147,7 @@ def build_batch(schools: tuple[SchoolFeatures, ...], profile: Profile, seed: int
             "grade",
             "room_ap",
             "wifi_room",
+            "measured",
             "rssi",
             "rssi_sd",
             "noise",
@@ -264,6 +266,7 @@ def build_batch(schools: tuple[SchoolFeatures, ...], profile: Profile, seed: int
                 cart_to_circuit[s, c, circuit_ids[cart.circuit]] = 1.0
         rows["breaker"].append([c.breaker_a for c in school.circuits])
         rows["other"].append([c.other_loads_w for c in school.circuits])
+        rows["measured"].append([nan_if_none(c.measured_a) for c in school.circuits])
         rows["rcd"].append([nan_if_none(c.rcd_ma) for c in school.circuits])
     nan = float("nan")
     return Batch(
@@ -307,5 +310,6 @@ def build_batch(schools: tuple[SchoolFeatures, ...], profile: Profile, seed: int
         circuit_mask=_pad([[True] * len(s.circuits) for s in schools], False, bool),
         breaker_a=_pad(rows["breaker"], nan, float),
         circuit_other_w=_pad(rows["other"], 0.0, float),
+        circuit_measured_a=_pad(rows["measured"], nan, float),
         rcd_ma=_pad(rows["rcd"], nan, float),
     )

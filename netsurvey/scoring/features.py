@@ -75,6 +75,9 @@ class Circuit:
     breaker_a: float
     other_loads_w: float
     rcd_ma: float | None
+    # Measured rms current with the carts charging (PDU, UPS or clamp meter); when known it
+    # replaces the modelled current of the circuit.
+    measured_a: float | None = None
 
 
 @dataclass(frozen=True)
@@ -216,13 +219,14 @@ def _cart(node: Node) -> Cart:
 
 
 def _circuit(node: Node) -> Circuit:
-    node.check_keys({"id", "breaker_a", "other_loads_w", "rcd_ma"})
+    node.check_keys({"id", "breaker_a", "other_loads_w", "rcd_ma", "measured_a"})
     other = _opt_number(node, "other_loads_w", 0, 100_000)
     return Circuit(
         id=node.get("id").text(),
         breaker_a=node.get("breaker_a").number(1, 125),
         other_loads_w=other if other is not None else 0.0,
         rcd_ma=_opt_number(node, "rcd_ma", 1, 1000),
+        measured_a=_opt_number(node, "measured_a", 0, 200),
     )
 
 

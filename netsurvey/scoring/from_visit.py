@@ -392,6 +392,22 @@ class _Builder:
         return Wan(down_mbps=tuple(down), up_mbps=tuple(up))
 
     # -- power ----------------------------------------------------------------------
+    def _measured_circuits(self) -> dict[str, float]:
+        """Measured circuit currents from the latest charging-cart assessment (PDU, UPS or
+        clamp readings it used in place of its estimate)."""
+        record = self.visit.latest_ok("power_assessment")
+        if record is None:
+            return {}
+        found: dict[str, float] = {}
+        for circuit in record.details.get("circuits") or ():
+            if isinstance(circuit, Mapping) and circuit.get("circuit_id") is not None:
+                value = _number(circuit.get("measured_a"))
+                if value is not None:
+                    found[str(circuit["circuit_id"])] = value
+        if found:
+            self.cite("power.measured", record)
+        return found
+
     def carts_and_circuits(self) -> tuple[list[Cart], list[Circuit]]:
         carts = []
         for cart in self.school.get("carts") or ():
@@ -410,12 +426,14 @@ class _Builder:
                     battery_wh=_number(cart.get("battery_wh")),
                 )
             )
+        measured = self._measured_circuits()
         circuits = [
             Circuit(
                 id=str(c["id"]),
                 breaker_a=float(c["breaker_a"]),
                 other_loads_w=_number(c.get("other_loads_w")) or 0.0,
                 rcd_ma=_number(c.get("rcd_ma")),
+                measured_a=measured.get(str(c["id"])),
             )
             for c in self.school.get("circuits") or ()
             if isinstance(c, Mapping) and _number(c.get("breaker_a"))

@@ -546,6 +546,8 @@ class ChunkModel:
             to_groups(np.where(batch.cart_mask[None], cart_a, 0.0), batch.cart_to_circuit)
             + other_a[None]
         )
+        measured = np.isfinite(batch.circuit_measured_a)[None]
+        circuit_a = np.where(measured, batch.circuit_measured_a[None], circuit_a)
         limit_a = power_model.continuous_limit_a(batch.breaker_a, 1.0)
         severity_a = circuit_a / limit_a[None]
         leakage = power_model.rcd_leakage_ma(
