@@ -155,6 +155,7 @@ class LabSchool:
         lan_bps = float(self.lab.get("lan_rate_bps", 1e9))
         down_bps = float(self.lab.get("wan_down_bps", 100e6))
         up_bps = float(self.lab.get("wan_up_bps", down_bps))
+        self._capture(network, ("lan0", "wan0"))
         shape_tbf(network, "lan0", lan_bps)
         shape_tbf(client, "lan0", lan_bps)
         shape_tbf(network, "wan0", down_bps)
@@ -171,6 +172,20 @@ class LabSchool:
         )  # fmt: skip
         self._health_peers(network, lan.b.ip, lan_subnet)
         return {}
+
+    def _capture(self, network: Namespace, interfaces: tuple[str, ...]) -> None:
+        """With NETSURVEY_LAB_CAPTURE=1, record every packet that leaves the laptop's
+        namespace (capture-<if>.pcap): the evidence that nothing went out of scope."""
+        tcpdump = shutil.which("tcpdump")
+        if os.environ.get("NETSURVEY_LAB_CAPTURE") != "1" or tcpdump is None:
+            return
+        for interface in interfaces:
+            pcap = self.work_dir / f"capture-{interface}.pcap"
+            process = self._start(
+                [tcpdump, "-i", interface, "-n", "-U", "--immediate-mode", "-w", str(pcap)],
+                f"tcpdump-{interface}", network,
+            )  # fmt: skip
+            process.wait_until(lambda p=process: "listening on" in p.log_tail(), timeout_s=10)  # type: ignore[misc]
 
     def _health_peers(self, network: Namespace, server_ip: str, subnet: str) -> None:
         """dnsmasq (DHCP + DNS) and lldpd on the school side of the LAN link."""

@@ -42,7 +42,7 @@ def lab_leftovers() -> list[str]:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo")
-    env = os.environ | SECRETS
+    env = os.environ | SECRETS | {"NETSURVEY_LAB_CAPTURE": "1"}
     result = subprocess.run([sys.executable, "-m", "netsurvey", "demo", "--out", str(out)], cwd=REPO, env=env,
                             capture_output=True, text=True, timeout=900, check=False)  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
@@ -115,3 +115,34 @@ def test_lab_up_down_twice(tmp_path: Path) -> None:
             )  # fmt: skip
             assert result.returncode == 0, result.stderr[-2000:]
         assert lab_leftovers() == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="namespaces need root")
+def test_no_packet_left_the_declared_scope(demo: Path) -> None:
+    """Every IPv4 packet that left a demo laptop's namespace went to its school's scope
+    (or was a DHCP broadcast / multicast on the LAN)."""
+    import ipaddress
+
+    from scapy.layers.inet import IP
+    from scapy.utils import rdpcap
+
+    from netsurvey.inventory import load_inventory
+
+    checked = 0
+    for inventory in sorted((REPO / "inventories" / "demo").glob("*.yaml")):
+        school = load_inventory(inventory).schools[0]
+        guard = school.scope_guard()
+        captures = sorted((demo / "lab" / school.id).glob("capture-*.pcap"))
+        assert captures, f"no capture for {school.id}"
+        for capture in captures:
+            for packet in rdpcap(str(capture)):
+                if IP not in packet:
+                    continue  # LLDP, ARP: link-local by nature
+                destination = ipaddress.ip_address(packet[IP].dst)
+                if destination.is_multicast or str(destination) == "255.255.255.255":
+                    continue
+                assert guard.allows(str(destination)), (
+                    f"{school.id}: packet to {destination} in {capture.name}"
+                )
+                checked += 1
+    assert checked > 100, "the captures saw too little traffic to prove anything"
