@@ -21,10 +21,53 @@ sys.path.insert(0, str(REPO))
 from netsurvey.lab.crash import run_trial, summarise  # noqa: E402
 from tests.reliability.test_crash import write_inventory  # noqa: E402
 
-TRIALS = int(sys.argv[1]) if len(sys.argv) > 1 else 50
+TRIALS = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 50
+
+# What else was tried, and which test proves it survived (run here, results tabled).
+SUITES = {
+    "fault_injection_survey": "tests/reliability/test_fault_survey.py",
+    "fault_injection_snmp": "tests/snmp/test_faults.py",
+    "fault_injection_ssh": "tests/ssh/test_faults.py",
+    "fuzz_inventory_and_records": "tests/reliability/test_fuzz_core.py",
+    "fuzz_parsers": "tests/reliability/test_fuzz_parsers.py",
+    "hostile_strings_pdf_and_sheet": "tests/report/test_hostile.py",
+    "secrets_scope_integrity_demo": "tests/demo/test_demo.py",
+    "scope_capture_survey": "tests/spine/test_scope_capture.py",
+    "integrity_verify": "tests/spine/test_verify.py",
+}
+
+
+def run_suites() -> dict[str, dict[str, object]]:
+    import re
+    import subprocess
+
+    table: dict[str, dict[str, object]] = {}
+    for name, path in SUITES.items():
+        started = time.monotonic()
+        completed = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", path],
+            cwd=REPO, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        counts = {
+            kind: int(n)
+            for n, kind in re.findall(r"(\d+) (passed|failed|skipped|error)", completed.stdout)
+        }
+        table[name] = {"tests": path, **counts, "survived": completed.returncode == 0,
+                       "elapsed_s": round(time.monotonic() - started, 1)}  # fmt: skip
+        print(
+            f"{name}: {counts} ({'survived' if completed.returncode == 0 else 'FAILED'})",
+            flush=True,
+        )
+    return table
 
 
 def main() -> int:
+    if "--suites-only" in sys.argv:
+        output = REPO / "bench" / "reliability.json"
+        previous = json.loads(output.read_text()) if output.exists() else {}
+        previous["suites"] = run_suites()
+        output.write_text(json.dumps(previous, indent=2) + "\n", encoding="utf-8")
+        return 0 if all(row["survived"] for row in previous["suites"].values()) else 1
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="netsurvey-crash-") as tmp:
         work = Path(tmp)
@@ -45,6 +88,7 @@ def main() -> int:
     output = REPO / "bench" / "reliability.json"
     previous = json.loads(output.read_text()) if output.exists() else {}
     previous["kill_9"] = summary | {"elapsed_s": round(time.monotonic() - started, 1)}
+    previous["suites"] = run_suites()
     output.write_text(json.dumps(previous, indent=2) + "\n", encoding="utf-8")
     print(f"{summary['survived']}/{summary['trials']} trials survived; written {output}")
     return 0 if summary["survived"] == summary["trials"] else 1
