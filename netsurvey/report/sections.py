@@ -392,6 +392,7 @@ def power_section(visit: VisitFiles) -> PowerSection:
         key = record.field("cart") or record.field("circuit") or record.device_id
         if key is not None:
             readings[str(key)] = record
+    assessed = _assessed_circuit_currents(visit)
     carts = []
     for cart in school.get("carts") or []:
         if not isinstance(cart, dict):
@@ -400,6 +401,7 @@ def power_section(visit: VisitFiles) -> PowerSection:
         circuit_id = cart.get("circuit")
         circuit = circuits.get(str(circuit_id), {})
         reading = readings.get(cart_id) or readings.get(str(circuit_id))
+        measured_a = reading.metric("current_a") if reading else assessed.get(str(circuit_id))
         carts.append(
             CartRow(
                 cart_id=clean_text(cart_id),
@@ -410,7 +412,21 @@ def power_section(visit: VisitFiles) -> PowerSection:
                 circuit=clean_optional(circuit_id),
                 breaker_a=_num(circuit.get("breaker_a")),
                 measured_power_w=reading.metric("power_w") if reading else None,
-                measured_current_a=reading.metric("current_a") if reading else None,
+                measured_current_a=measured_a,
             )
         )
     return PowerSection(carts=tuple(carts))
+
+
+def _assessed_circuit_currents(visit: VisitFiles) -> dict[str, float]:
+    """Measured circuit currents (PDU/UPS) that the latest charging-cart assessment used."""
+    records = visit.ok("power_assessment")
+    if not records:
+        return {}
+    found: dict[str, float] = {}
+    for circuit in records[-1].details.get("circuits") or ():
+        if isinstance(circuit, dict) and circuit.get("circuit_id") is not None:
+            value = _num(circuit.get("measured_a"))
+            if value is not None:
+                found[str(circuit["circuit_id"])] = value
+    return found
