@@ -11,11 +11,10 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 
 from netsurvey.errors import LabError
 from netsurvey.lab.netns import Namespace
-from netsurvey.lab.process import ManagedProcess
+from netsurvey.lab.process import ManagedProcess, Peer
 
 READY_MARKER = "started, version"
 
@@ -57,7 +56,7 @@ class DnsmasqConfig:
         return argv
 
 
-class Dnsmasq:
+class Dnsmasq(Peer):
     """``with Dnsmasq(namespace, "eth0", DnsmasqConfig(...)) as server: ...``"""
 
     def __init__(self, namespace: Namespace, interface: str, config: DnsmasqConfig) -> None:
@@ -88,14 +87,3 @@ class Dnsmasq:
         if self._process is not None:
             self._process.stop()
         shutil.rmtree(self.work_dir, ignore_errors=True)
-
-    def __enter__(self) -> Dnsmasq:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()

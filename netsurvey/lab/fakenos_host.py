@@ -31,12 +31,11 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from netsurvey.errors import LabError
 from netsurvey.lab.ports import free_port
-from netsurvey.lab.process import ManagedProcess
+from netsurvey.lab.process import ManagedProcess, Peer
 
 if TYPE_CHECKING:
     from netsurvey.lab.netns import Namespace
@@ -102,7 +101,7 @@ class FakeDevice:
             )
 
 
-class FakenosHosts:
+class FakenosHosts(Peer):
     """Start ``devices`` in one FakeNOS subprocess on free ports of ``address``.
 
     With ``namespace`` the subprocess runs inside that network namespace (the demo
@@ -165,17 +164,6 @@ class FakenosHosts:
         self._process.stop()
         if not self._keep_logs:
             shutil.rmtree(self._workdir, ignore_errors=True)
-
-    def __enter__(self) -> FakenosHosts:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 def _ready_path(spec_path: Path) -> Path:

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from types import TracebackType
 
 from netsurvey.errors import LabError
 from netsurvey.lab.netns import Namespace
 from netsurvey.lab.ports import free_port
-from netsurvey.lab.process import ManagedProcess
+from netsurvey.lab.process import ManagedProcess, Peer
 
 
 def iperf3_executable() -> str:
@@ -24,7 +23,7 @@ def iperf3_executable() -> str:
     return path
 
 
-class Iperf3Server:
+class Iperf3Server(Peer):
     """``with Iperf3Server(bind="198.18.0.2", namespace=ns) as server: server.port``"""
 
     def __init__(
@@ -64,19 +63,8 @@ class Iperf3Server:
         if self._process is not None:
             self._process.stop()
 
-    def __enter__(self) -> Iperf3Server:
-        return self.start()
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-
-class Iperf3ServerPool:
+class Iperf3ServerPool(Peer):
     """``count`` servers on consecutive free ports starting at ``first_port``."""
 
     def __init__(
@@ -109,14 +97,3 @@ class Iperf3ServerPool:
     def stop(self) -> None:
         for server in self.servers:
             server.stop()
-
-    def __enter__(self) -> Iperf3ServerPool:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()

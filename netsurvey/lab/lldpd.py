@@ -12,11 +12,10 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 
 from netsurvey.errors import LabError
 from netsurvey.lab.netns import Namespace
-from netsurvey.lab.process import ManagedProcess
+from netsurvey.lab.process import ManagedProcess, Peer
 
 READY_MARKER = "lldpd should resume operations"
 
@@ -44,7 +43,7 @@ class LldpdConfig:
         )
 
 
-class Lldpd:
+class Lldpd(Peer):
     """``with Lldpd(namespace, "eth0", LldpdConfig(...)) as lldpd: ...``"""
 
     def __init__(
@@ -83,14 +82,3 @@ class Lldpd:
         if self._process is not None:
             self._process.stop()
         shutil.rmtree(self.work_dir, ignore_errors=True)
-
-    def __enter__(self) -> Lldpd:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()

@@ -19,11 +19,10 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 
 from netsurvey.errors import LabError
 from netsurvey.lab.ports import free_port
-from netsurvey.lab.process import ManagedProcess
+from netsurvey.lab.process import ManagedProcess, Peer
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +70,7 @@ def communities_in(data_dir: Path) -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
-class SnmpsimAgent:
+class SnmpsimAgent(Peer):
     """snmpsim on ``host:port`` serving every recording in ``data_dir``."""
 
     def __init__(
@@ -158,17 +157,6 @@ class SnmpsimAgent:
             return self._scratch_dir
         self._owned_scratch = tempfile.TemporaryDirectory(prefix="netsurvey-snmpsim-")
         return Path(self._owned_scratch.name)
-
-    def __enter__(self) -> SnmpsimAgent:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 def answers_get(host: str, port: int, community: str, timeout_s: float = 0.3) -> bool:

@@ -28,14 +28,13 @@ import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import TracebackType
 from typing import ClassVar
 from urllib.parse import urlsplit
 
 from netsurvey.errors import LabError
 from netsurvey.lab.netns import Namespace
 from netsurvey.lab.ports import free_port
-from netsurvey.lab.process import ManagedProcess
+from netsurvey.lab.process import ManagedProcess, Peer
 
 logger = logging.getLogger(__name__)
 
@@ -182,7 +181,7 @@ def make_server(
     return server
 
 
-class SpeedtestServer:
+class SpeedtestServer(Peer):
     """In-process server on loopback: ``with SpeedtestServer() as s: s.config_url``."""
 
     def __init__(
@@ -236,19 +235,8 @@ class SpeedtestServer:
             self._thread.join(timeout=5)
             self._thread = None
 
-    def __enter__(self) -> SpeedtestServer:
-        return self.start()
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-
-class SpeedtestServerProcess:
+class SpeedtestServerProcess(Peer):
     """The same server as a child process inside a namespace (port 80 by default, so
     speedtest-cli's built-in ``http://www.speedtest.net/...`` URLs reach it through
     the namespace's hosts file)."""
@@ -296,17 +284,6 @@ class SpeedtestServerProcess:
     def stop(self) -> None:
         if self._process is not None:
             self._process.stop()
-
-    def __enter__(self) -> SpeedtestServerProcess:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 def main(argv: list[str] | None = None) -> None:
