@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from netsurvey.inventory import load_inventory
 from netsurvey.plan import plan_school
 from netsurvey.progress import ProgressObserver, summary_table
 from netsurvey.records import VISIT_FILE, VisitWriter, create_visit, read_visit
-from netsurvey.runner import run_jobs
+from netsurvey.runner import Job, run_jobs
 from probes.registry import load_probe
 
 log = logging.getLogger(__name__)
@@ -64,11 +65,27 @@ def latest_visit(visits_root: Path, school_id: str) -> Path | None:
     return visits[-1] if visits else None
 
 
+def missing_secrets(jobs: list[Job]) -> dict[str, list[str]]:
+    """Environment variables the jobs name for secrets but that are not set -> job ids."""
+    missing: dict[str, list[str]] = {}
+    for job in jobs:
+        for key, value in job.params.items():
+            if key.endswith("_env") and value and value not in os.environ:
+                missing.setdefault(value, []).append(job.job_id)
+    return missing
+
+
 def run(args: argparse.Namespace) -> int:
     inventory = load_inventory(args.inventory)
     school = inventory.school(args.school)
     jobs = plan_school(school, args.only.split(",") if args.only else None)
     console = Console(file=sys.stderr, highlight=False)
+    for variable, job_ids in missing_secrets(jobs).items():
+        console.print(
+            f"[yellow]warning:[/] {variable} is not set, so {len(job_ids)} job(s) will fail "
+            f"({', '.join(job_ids[:4])}{', …' if len(job_ids) > 4 else ''}); export it and use --resume",
+            markup=True,
+        )
     done: set[str] = set()
     directory: Path | None = None
     if args.resume:

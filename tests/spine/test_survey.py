@@ -181,3 +181,18 @@ def test_usage_errors_are_one_line(tmp_path: Path) -> None:
         "snmpp",
     )
     assert result.returncode == 2 and "snmpp" in result.stderr
+
+
+def test_unset_secret_is_announced_before_the_survey(tmp_path: Path) -> None:
+    inv = inventory(tmp_path, devices=1)
+    text = inv.read_text().replace(
+        "mgmt_ip: 127.0.1.1}",
+        "mgmt_ip: 127.0.1.1, snmp: {community_env: NS_TEST_UNSET_COMMUNITY, timeout_s: 0.3, retries: 0}}",
+    )
+    inv.write_text(text)
+    env = {k: v for k, v in os.environ.items() if k != "NS_TEST_UNSET_COMMUNITY"}
+    result = netsurvey(
+        "survey", str(inv), "--school", "test-school", "--out", str(tmp_path / "v"), env=env
+    )
+    assert result.returncode == 1
+    assert "NS_TEST_UNSET_COMMUNITY is not set" in result.stderr and "snmp:sw-00" in result.stderr
