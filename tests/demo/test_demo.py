@@ -146,3 +146,15 @@ def test_no_packet_left_the_declared_scope(demo: Path) -> None:
                 )
                 checked += 1
     assert checked > 100, "the captures saw too little traffic to prove anything"
+
+
+def test_snmp_and_ssh_devices_form_one_list(demo: Path) -> None:
+    (visit,) = (demo / "visits" / "valmiera-vg").iterdir()
+    result = subprocess.run([sys.executable, "-m", "netsurvey", "devices", str(visit), "--json"], capture_output=True,
+                            text=True, check=False)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    devices = json.loads(result.stdout)
+    assert {"sw-core", "sw-2", "ap-201", "pdu-2"} <= set(devices)
+    assert devices["sw-core"]["sources"]["interfaces"] == "snmp"
+    assert devices["sw-2"]["sources"]["poe"] == "ssh"
+    assert devices["sw-2"]["poe"]["groups"][0]["budget_w"] == 370
