@@ -22,7 +22,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from netsurvey.errors import LabError, NetsurveyError
+from netsurvey.errors import LabError
 from netsurvey.inventory import School, load_inventory
 from netsurvey.lab.school import (
     COMMUNITY_ENV,
@@ -243,8 +243,5 @@ def _print_result(console: Console, result: DemoResult) -> None:
 
 
 def demo_main(inventories: Sequence[Path], out: Path, namespaces: bool | None = None) -> int:
-    try:
-        run_demo(inventories, out, namespaces=namespaces)
-    except NetsurveyError:
-        raise
+    run_demo(inventories, out, namespaces=namespaces)
     return 0

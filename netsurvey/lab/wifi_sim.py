@@ -13,7 +13,6 @@ import hashlib
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from netsurvey.inventory import Room, School
 from netsurvey.lab.agents import mac_for
@@ -219,7 +218,3 @@ def _bss_block(radio: SimRadio, rssi: float, interface: str) -> str:
         "\t\t * available admission capacity: 0 [*32us]",
     ]
     return "\n".join(lines) + "\n"
-
-
-def describe(points: Sequence[SurveyPoint]) -> dict[str, Any]:
-    return {"points": len(points), "rooms": sorted({p.room for p in points})}
