@@ -181,21 +181,11 @@ def make_server(
     return server
 
 
-class SpeedtestServer(Peer):
-    """In-process server on loopback: ``with SpeedtestServer() as s: s.config_url``."""
+class _Urls:
+    """The URLs speedtest-cli needs, for a server on ``bind:port``."""
 
-    def __init__(
-        self,
-        *,
-        bind: str = "127.0.0.1",
-        port: int | None = None,
-        config: SpeedtestServerConfig | None = None,
-    ) -> None:
-        self.bind = bind
-        self.port = port or free_port("tcp", bind)
-        self.config = config or SpeedtestServerConfig()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+    bind: str
+    port: int
 
     @property
     def base_url(self) -> str:
@@ -212,6 +202,23 @@ class SpeedtestServer(Peer):
     @property
     def server_url(self) -> str:
         return f"{self.base_url}/speedtest/upload.php"
+
+
+class SpeedtestServer(_Urls, Peer):
+    """In-process server on loopback: ``with SpeedtestServer() as s: s.config_url``."""
+
+    def __init__(
+        self,
+        *,
+        bind: str = "127.0.0.1",
+        port: int | None = None,
+        config: SpeedtestServerConfig | None = None,
+    ) -> None:
+        self.bind = bind
+        self.port = port or free_port("tcp", bind)
+        self.config = config or SpeedtestServerConfig()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
 
     def start(self) -> SpeedtestServer:
         try:
@@ -236,7 +243,7 @@ class SpeedtestServer(Peer):
             self._thread = None
 
 
-class SpeedtestServerProcess(Peer):
+class SpeedtestServerProcess(_Urls, Peer):
     """The same server as a child process inside a namespace (port 80 by default, so
     speedtest-cli's built-in ``http://www.speedtest.net/...`` URLs reach it through
     the namespace's hosts file)."""
@@ -260,18 +267,6 @@ class SpeedtestServerProcess(Peer):
     @property
     def pid(self) -> int | None:
         return self._process.pid if self._process else None
-
-    @property
-    def base_url(self) -> str:
-        return f"http://{self.bind}:{self.port}"
-
-    @property
-    def config_url(self) -> str:
-        return f"{self.base_url}/speedtest-config.php"
-
-    @property
-    def server_url(self) -> str:
-        return f"{self.base_url}/speedtest/upload.php"
 
     def start(self, ready_timeout_s: float = 10.0) -> SpeedtestServerProcess:
         argv = [sys.executable, "-m", "netsurvey.lab.speedtest_server", "--bind", self.bind,
