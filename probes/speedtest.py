@@ -14,7 +14,12 @@ what speedtest-cli prints everywhere else; ``latency`` measures true RTTs.
 Every host contacted (configuration, server list, every candidate server) passes
 ``target.scope.check`` first, and so does every address it resolves to.
 
-Params: ``server_url``, ``config_url``, ``servers_url``, ``server_id``, ``samples``
+Results recorded elsewhere are evidence too: ``replay`` (a file) reads a speedtest-cli
+``--json`` result or the official Ookla Speedtest CLI's ``speedtest -f json`` (its
+bandwidths are in bytes/s; ``probes/speedtest_ookla.py`` converts them) instead of
+measuring.
+
+Params: ``replay``, ``server_url``, ``config_url``, ``servers_url``, ``server_id``, ``samples``
 (default 1), ``threads``, ``timeout_s`` (per HTTP request), ``test_length_s`` (per
 direction; speedtest.net says 10), ``secure`` (https for the built-in speedtest.net
 URLs), ``pre_allocate`` (upload data in memory; default true). A ``server_url``
@@ -58,6 +63,7 @@ from probes.base import (
     param_int,
 )
 from probes.linkinfo import LinkInfo, link_for
+from probes.speedtest_ookla import OOKLA_FORMAT, is_ookla, to_speedtest_cli
 from probes.stats import percentile
 
 logger = logging.getLogger(__name__)
@@ -384,25 +390,77 @@ def wire_upload_bps(result: Mapping[str, Any]) -> float | None:
 # --------------------------------------------------------------------------- parsing
 
 
-def parse_speedtest_json(data: bytes | str, name: str = "speedtest JSON") -> list[dict[str, Any]]:
-    """speedtest-cli ``--json`` output (one object, or JSON lines) -> result dicts."""
-    text = data.decode(errors="replace") if isinstance(data, bytes) else data
-    results = []
+def _documents(text: str, name: str) -> list[tuple[str, Any]]:
+    """The JSON values of ``text``: one (possibly pretty-printed) document, or JSON lines."""
+    try:
+        return [(name, json.loads(text))]
+    except (ValueError, RecursionError):
+        pass  # not one document: read it line by line
+    documents = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            result = json.loads(line)
+            documents.append((f"{name}:{number}", json.loads(line)))
         except json.JSONDecodeError as exc:
             raise ProbeParseError(f"{name}:{number}: not JSON ({exc.msg})") from None
         except (ValueError, RecursionError) as exc:  # 4300+ digit number, nesting too deep
             raise ProbeParseError(f"{name}:{number}: not readable JSON ({exc})") from None
-        if not isinstance(result, dict) or "download" not in result:
-            raise ProbeParseError(f"{name}:{number}: not a speedtest-cli result")
-        results.append(result)
+    return documents
+
+
+def parse_speedtest_json(data: bytes | str, name: str = "speedtest JSON") -> list[dict[str, Any]]:
+    """speedtest-cli ``--json`` output (one object, or JSON lines) or Ookla Speedtest CLI
+    ``-f json|json-pretty|jsonl`` output -> result dicts in speedtest-cli's shape
+    (bandwidths in bit/s). Anything else is refused with the formats it could be."""
+    text = data.decode(errors="replace") if isinstance(data, bytes) else data
+    results = []
+    ookla_progress = 0
+    for where, document in _documents(text, name):
+        if is_ookla(document):
+            if document.get("type") not in ("result", "log"):
+                ookla_progress += 1
+                continue
+            results.append(to_speedtest_cli(document, where))
+            continue
+        if not isinstance(document, dict) or not isinstance(document.get("download"), (int, float)):
+            raise ProbeParseError(
+                f"{where}: neither a speedtest-cli --json result (download in bit/s) nor an "
+                f"{OOKLA_FORMAT} result"
+            )
+        results.append(document)
+    if not results and ookla_progress:
+        raise ProbeParseError(
+            f"{name}: {OOKLA_FORMAT} progress lines but no result line (the test did not finish)"
+        )
     if not results:
         raise ProbeParseError(f"{name}: empty")
     return results
+
+
+MAX_REPLAY_BYTES = 10_000_000
+
+
+def read_replay(path_text: str) -> RawOutput:
+    """A result file recorded elsewhere (speedtest-cli --json, or Ookla's ``speedtest -f
+    json``) kept as this record's evidence; refused now if neither tool wrote it."""
+    path = Path(path_text)
+    try:
+        if path.stat().st_size > MAX_REPLAY_BYTES:
+            raise ProbeParamError(f"--param replay={path}: too big for a speedtest result")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ProbeParamError(
+            f"--param replay={path}: cannot read ({exc.strerror}); give a speedtest-cli --json "
+            f"or {OOKLA_FORMAT} result file"
+        ) from None
+    results = parse_speedtest_json(data, path.name)
+    tool = "ookla-speedtest" if results[0].get("format") == "ookla" else "speedtest-cli"
+    return RawOutput(
+        artifacts=(RawArtifact(f"replay-{path.stem}.json", data, "application/json"),),
+        tool=f"replay:{tool}",
+        meta={"replay": path.name},
+    )
 
 
 def _positive(value: Any) -> float | None:
@@ -434,6 +492,8 @@ class SpeedtestProbe:
         _speedtest_module()
 
     async def collect(self, target: Target, params: Mapping[str, str]) -> RawOutput:
+        if params.get("replay"):
+            return read_replay(params["replay"])
         settings = SpeedtestSettings.from_params(params)
         if settings.config_url is not None or settings.server_url is None:
             check_url_scope(settings.config_url or DEFAULT_CONFIG_URL, target.scope)
@@ -493,6 +553,7 @@ class SpeedtestProbe:
         }
         servers = [_server_identity(r.get("server") or {}) for r in results]
         details: dict[str, Any] = {
+            "format": "ookla" if results[-1].get("format") == "ookla" else "speedtest-cli",
             "server": servers[-1],
             "samples": [
                 _sample_summary(d, u, p, r)
@@ -523,6 +584,13 @@ class SpeedtestProbe:
                     f"measured over Wi-Fi (BSSID {info.bssid or 'unknown'}); plug in a cable "
                     "to measure the internet connection alone"
                 )
+        for index, (down, up) in enumerate(zip(downloads, uploads, strict=True), start=1):
+            missing = [name for name, v in (("download", down), ("upload", up)) if v is None]
+            if missing:
+                warnings.append(
+                    f"sample {index} of {len(results)} has no {' or '.join(missing)} figure "
+                    "(zero or absent in the result); left out of the median"
+                )
         ok = download_bps is not None or metrics["upload_bps"] is not None
         return ProbeResult(
             metrics=metrics,
@@ -546,6 +614,9 @@ def _sample_summary(
         "bytes_received": result.get("bytes_received"),
         "bytes_sent": result.get("bytes_sent"),
         "duration_s": result.get("duration_s"),
+        "jitter_ms": result.get("jitter_ms"),
+        "packet_loss_ratio": result.get("packet_loss_ratio"),
+        "result_url": result.get("result_url"),
     }
 
 

@@ -37,7 +37,8 @@ from probes.base import (
     secret_param,
 )
 from probes.device import device_metrics
-from probes.ssh_normalise import build_device
+from probes.ssh_completeness import unread_blocks
+from probes.ssh_normalise import build_device, normalise
 from probes.ssh_parse import parse_command
 from probes.ssh_platforms import QUESTIONS, CommandSpec, PlatformSpec, platform_spec
 from probes.ssh_session import SessionRequest, SessionResult, run_session
@@ -204,6 +205,11 @@ class SshProbe:
                 else:
                     answers.setdefault(question, []).extend(parsed)
                     rows = len(parsed)
+                    own = build_device({question: parsed}, platform.vendor)
+                    unread = unread_blocks(spec, entry["output"], own)
+                    if unread:
+                        status = "partial"
+                        warnings.append(unread)
             summary.append(
                 {
                     "question": question,
@@ -213,7 +219,13 @@ class SshProbe:
                     "duration_s": entry.get("duration_s"),
                 }
             )
-        device = build_device(answers, platform.vendor)
+        normalised = normalise(answers, platform.vendor)
+        for question, notes in normalised.notes.items():
+            warnings.extend(notes)
+            for entry in summary:
+                if entry["question"] == question and entry["status"] == "ok":
+                    entry["status"] = "partial"
+        device = normalised.device
         metrics = device_metrics(device)
         return ProbeResult(
             metrics=metrics,

@@ -4,12 +4,17 @@ Templates name the same fact differently (``HOSTNAME`` / ``NAME`` / ``SYSTEM_NAM
 so each model field lists the row keys it may come from, first match wins. Our own
 templates use the model's words directly (``POWER_W``, ``BUDGET_W``). Anything a
 row does not say stays None: unknown, never 0.
+
+Nothing is lost silently: ``normalise`` also returns a note for every row it could
+not map in full (a neighbour without a local port is kept with the port
+``"unknown"``; a value it cannot read stays None and is named).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from probes.device import (
@@ -27,6 +32,8 @@ from probes.device import (
 Row = Mapping[str, Any]
 Rows = Sequence[Row]
 
+UNKNOWN_PORT = "unknown"  # the local port of a neighbour the output does not place
+
 
 # --------------------------------------------------------------------------- values
 
@@ -37,7 +44,7 @@ def first(row: Row, *keys: str) -> str | None:
         value = row.get(key)
         if isinstance(value, list):
             value = next((v for v in value if str(v).strip()), None)
-        if value is not None and str(value).strip() not in ("", "--", "n/a", "N/A"):
+        if value is not None and str(value).strip() not in ("", "--", "n/a", "N/A", "None"):
             return str(value).strip()
     return None
 
@@ -101,7 +108,7 @@ def uptime_s(row: Row) -> float | None:
             total, seen = total + value * factor, True
     if seen:
         return total
-    text = first(row, "uptime", "system_up_time")
+    text = first(row, "uptime", "system_up_time", "up_time")
     return None if text is None else uptime_text_s(text)
 
 
@@ -119,6 +126,10 @@ _UPTIME_WORDS = {
 
 
 def uptime_text_s(text: str) -> float | None:
+    days_clock = re.fullmatch(r"\s*(\d+),(\d+):(\d{2}):(\d{2})\s*", text)  # Cisco SB "70,03:16:47"
+    if days_clock:
+        d, h, m, s = (int(g) for g in days_clock.groups())
+        return float(d * 86400 + h * 3600 + m * 60 + s)
     total, seen = 0.0, False
     for number, word in re.findall(r"(\d+)\s*([a-z]+)", text.lower()):
         for prefix, factor in _UPTIME_WORDS.items():
@@ -149,6 +160,7 @@ def system_info(rows: Rows, vendor: str | None) -> SystemInfo:
     return SystemInfo(
         sys_name=first(merged, "hostname", "system_name", "name", "sysname"),
         sys_descr=first(merged, "software_image", "product_name", "description"),
+        sys_object_id=first(merged, "oid"),
         vendor=first(merged, "vendor", "vendor_name") or vendor,
         model=first(
             merged,
@@ -160,7 +172,9 @@ def system_info(rows: Rows, vendor: str | None) -> SystemInfo:
             "device_name",
             "platform",
         ),
-        os_version=first(merged, "version", "software_version", "junos_version", "product_version"),
+        os_version=first(
+            merged, "version", "software_version", "junos_version", "product_version", "sw_version"
+        ),
         serial=first(merged, "serial", "serial_number", "device_serial_number", "serialnum"),
         uptime_s=uptime_s(merged),
     )
@@ -173,7 +187,7 @@ def _interface(row: Row) -> Interface | None:
     has_port_key = first(row, "interface", "port") is not None
     alias = first(row, "description", "interface_desc", "comment", "name" if has_port_key else "")
     admin_text = first(row, "admin_state", "link_admin", "enabled", "admin")
-    oper_text = first(row, "protocol_status", "link_status", "link", "status", "state")
+    oper_text = first(row, "protocol_status", "link_status", "link", "linkstate", "status", "state")
     link_status = first(row, "link_status")
     admin_up = is_up(admin_text)
     oper_up = is_up(oper_text)
@@ -238,6 +252,8 @@ _POE_STATUS = {
     "open": "searching",
     "detecting": "searching",
     "deliveringpower": "delivering",
+    "delivering-power": "delivering",  # Comware 7 detection status
+    "other-fault": "fault",
     "overload": "fault",
 }
 
@@ -286,6 +302,23 @@ def _poe_port(row: Row) -> PoePort | None:
     )
 
 
+def _merge_ports(ports: Iterable[PoePort]) -> tuple[PoePort, ...]:
+    """Several commands describing the same PoE ports: fill missing fields by port."""
+    by_port: dict[str, PoePort] = {}
+    for port in ports:
+        known = by_port.get(port.port)
+        if known is None:
+            by_port[port.port] = port
+            continue
+        updates = {
+            name: getattr(port, name)
+            for name in port.__dataclass_fields__
+            if getattr(known, name) is None and getattr(port, name) is not None
+        }
+        by_port[port.port] = PoePort(**{**known.__dict__, **updates})
+    return tuple(by_port.values())
+
+
 def poe(rows: Rows) -> Poe | None:
     groups: dict[int, PoeGroup] = {}
     ports: list[PoePort] = []
@@ -307,7 +340,7 @@ def poe(rows: Rows) -> Poe | None:
                 ports.append(port)
     if not groups and not ports:
         return None
-    return Poe(groups=tuple(groups.values()), ports=tuple(ports))
+    return Poe(groups=tuple(groups.values()), ports=_merge_ports(ports))
 
 
 _CAPABILITIES = {
@@ -342,18 +375,24 @@ def capabilities(text: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+_LOCAL_PORT_KEYS = ("local_interface", "interface", "local_port")
+
+
 def _neighbor(row: Row, protocol: str) -> LldpNeighbor | None:
-    local = first(row, "local_interface", "interface")
-    if local is None:
-        return None
+    """The neighbour a row describes (local port ``"unknown"`` when the row does not
+    say it); None when the row names no neighbour at all."""
     name = first(row, "neighbor_name", "identity", "system_name")
     if name is None and protocol == "cdp":  # CDP's "Device ID" is the neighbour's name
         name = first(row, "chassis_id")
+    chassis = first(row, "chassis_id", "mac_address")
+    remote_port = first(row, "neighbor_interface", "neighbor_port_id", "interface_name")
+    if name is None and chassis is None and remote_port is None:
+        return None
     return LldpNeighbor(
-        local_port=local,
+        local_port=first(row, *_LOCAL_PORT_KEYS) or UNKNOWN_PORT,
         remote_sys_name=name,
-        remote_port=first(row, "neighbor_interface", "neighbor_port_id", "interface_name"),
-        remote_chassis_id=first(row, "chassis_id", "mac_address"),
+        remote_port=remote_port,
+        remote_chassis_id=chassis,
         remote_capabilities=capabilities(
             first(row, "capabilities", "system_caps_enabled", "system_caps")
         ),
@@ -413,7 +452,84 @@ def wireless(ap_rows: Rows | None, client_rows: Rows | None) -> Wireless | None:
     return Wireless(access_points=aps, clients_total=clients_total)
 
 
+# --------------------------------------------------------------------------- notes
+
+
+def _names(items: Sequence[str], limit: int = 5) -> str:
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def neighbor_notes(rows: Rows, protocol: str) -> list[str]:
+    """What the neighbour rows held that could not be mapped in full."""
+    notes = []
+    found = [(row, _neighbor(row, protocol)) for row in rows]
+    unplaced = [
+        n.remote_sys_name or n.remote_chassis_id or n.remote_port or "?"
+        for row, n in found
+        if n is not None and first(row, *_LOCAL_PORT_KEYS) is None
+    ]
+    if unplaced:
+        notes.append(
+            f"{protocol}: {len(unplaced)} neighbour(s) without a local port in the output "
+            f"({_names(unplaced)}); kept with local port {UNKNOWN_PORT!r}"
+        )
+    nameless = sum(1 for row, n in found if n is None and any(first(row, k) for k in row))
+    if nameless:
+        notes.append(
+            f"{protocol}: {nameless} row(s) name no neighbour (no name, chassis or port); dropped"
+        )
+    return notes
+
+
+def _unreadable(row: Row, keys: Sequence[str]) -> list[str]:
+    return [
+        f"{k}={row[k]!r}"
+        for k in keys
+        if first(row, k) is not None and to_float(first(row, k)) is None
+    ]
+
+
+def poe_notes(rows: Rows) -> list[str]:
+    notes = []
+    for row in rows:
+        bad = _unreadable(
+            row, ("power_w", "power_mw", "power", "budget_w", "budget_mw", "consumption_w")
+        )
+        if bad:
+            where = first(row, "port", "interface") or f"group {first(row, 'group') or '?'}"
+            notes.append(f"poe: {where}: {', '.join(bad)} not understood; left unknown")
+    return notes
+
+
+def interface_notes(rows: Rows) -> list[str]:
+    nameless = sum(1 for row in rows if _interface(row) is None and any(first(row, k) for k in row))
+    return [f"interfaces: {nameless} row(s) without an interface name; dropped"] if nameless else []
+
+
+def mapping_notes(answers: Mapping[str, Rows]) -> dict[str, list[str]]:
+    """Per question: every row of its answer that could not be mapped in full, named."""
+    notes = {
+        "interfaces": interface_notes(answers.get("interfaces", ())),
+        "interfaces_status": interface_notes(answers.get("interfaces_status", ())),
+        "poe": poe_notes(answers.get("poe", ())),
+        "lldp": neighbor_notes(answers.get("lldp", ()), "lldp"),
+        "cdp": neighbor_notes(answers.get("cdp", ()), "cdp"),
+    }
+    return {question: found for question, found in notes.items() if found}
+
+
 # --------------------------------------------------------------------------- device
+
+
+@dataclass(frozen=True)
+class Normalised:
+    device: Device
+    notes: Mapping[str, Sequence[str]]  # question -> rows present but not mapped in full
+
+
+def normalise(answers: Mapping[str, Rows], vendor: str | None) -> Normalised:
+    return Normalised(build_device(answers, vendor), mapping_notes(answers))
 
 
 def build_device(answers: Mapping[str, Rows], vendor: str | None) -> Device:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -13,8 +14,11 @@ from textfsm import clitable
 
 from probes.base import ProbeParseError
 from probes.ssh_platforms import TEMPLATES_DIR, CommandSpec, PlatformSpec
+from probes.ssh_routeros import parse_poe_monitor
 
 Row = dict[str, Any]
+
+_PY_PARSERS: dict[str, Callable[[str], list[Row]]] = {"routeros_poe_monitor": parse_poe_monitor}
 
 # What devices print instead of an answer when they do not know a command.
 _REJECTED = re.compile(
@@ -47,6 +51,12 @@ def parse_with_template(path: Path, output: str) -> list[Row]:
     return [dict(zip(header, record, strict=True)) for record in records]
 
 
+def _unwrap(value: Any) -> Any:
+    if isinstance(value, list):
+        return "".join(str(piece).strip() for piece in value)
+    return value
+
+
 def parse_command(platform: PlatformSpec, spec: CommandSpec, output: str) -> list[Row]:
     """All rows every template of ``spec`` finds in ``output`` (one list, template order).
 
@@ -59,7 +69,9 @@ def parse_command(platform: PlatformSpec, spec: CommandSpec, output: str) -> lis
     rows: list[Row] = []
     for template in spec.templates:
         try:
-            if template == "ntc":
+            if template.startswith("py:"):
+                found = _PY_PARSERS[template[3:]](output)
+            elif template == "ntc":
                 found = parse_output(
                     platform=platform.ntc_platform, command=spec.command, data=output
                 )
@@ -68,6 +80,8 @@ def parse_command(platform: PlatformSpec, spec: CommandSpec, output: str) -> lis
         except (textfsm.parser.Error, clitable.Error, ParsingException) as exc:
             raise ProbeParseError(f"{spec.command!r}: output not understood ({exc})") from None
         rows.extend({str(k).lower(): v for k, v in row.items()} for row in found)
+    if spec.wrapped_columns:
+        rows = [{k: _unwrap(v) for k, v in row.items()} for row in rows]
     if not rows and not _EMPTY_ANSWER.search(output):
         raise ProbeParseError(f"{spec.command!r}: output not understood by its template")
     return rows

@@ -2,7 +2,12 @@
 
 The table is the collector's whole vocabulary: nothing outside it is ever sent to a
 device, and loading refuses any command that is not a ``show``/``display``/``print``
-command, so the collector is read-only by construction.
+command (or RouterOS's read-only ``monitor [find] once``), so the collector is
+read-only by construction.
+
+A command may also name the ``blocks`` its output is made of (a regex that matches
+once per neighbour block, PoE module, ...) and which device fact each block becomes;
+the collector then says when the output held more blocks than it could read.
 """
 
 from __future__ import annotations
@@ -24,16 +29,39 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 QUESTIONS = ("system", "interfaces", "interfaces_status", "poe", "lldp", "cdp", "aps", "clients")
 
-# A read-only command: "show ..." / "display ..." or a RouterOS "<menu path> print ...".
-_READ_ONLY = re.compile(r"^(show|display)\s+\S|^([a-z0-9-]+\s+)+print(\s+[a-z0-9-]+)*$")
+# A read-only command: "show ..." / "display ..." or a RouterOS "<menu path> print ..."
+# (or "<menu path> monitor [find] once": one reading of every item, then it returns).
+_READ_ONLY = re.compile(
+    r"^(show|display)\s+\S"
+    r"|^([a-z0-9-]+\s+)+print(\s+[a-z0-9-]+)*$"
+    r"|^([a-z0-9-]+\s+)+monitor\s+\[find\]\s+once$"
+)
+# Parsers written in Python for outputs TextFSM cannot read ("py:NAME" in the table).
+PY_PARSERS = ("routeros_poe_monitor",)
+# Device facts a command's blocks can be counted against (see BlockSpec).
+BLOCK_FACTS = ("neighbors", "poe_groups", "poe_ports", "interfaces")
 # Words that never belong in a survey command, even after "show" (e.g. piped actions).
 _FORBIDDEN = re.compile(r"[|;&`$>]|\b(conf(ig(ure)?)?|set|delete|reload|write|erase|copy)\b")
+
+
+@dataclass(frozen=True)
+class BlockSpec:
+    """``pattern`` matches once per block of the output; each block should become one
+    ``fact`` (one of BLOCK_FACTS) of the device; ``what`` names a block in warnings."""
+
+    pattern: re.Pattern[str]
+    fact: str
+    what: str
 
 
 @dataclass(frozen=True)
 class CommandSpec:
     command: str
     templates: tuple[str, ...]  # "ntc", "ntc:FILE" or a file in probes/templates/
+    blocks: BlockSpec | None = None
+    # The template returns a column value the device wrapped over several lines as a
+    # list of pieces (Cisco SB tables): join them back into one value.
+    wrapped_columns: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +94,20 @@ def check_read_only(command: str) -> None:
         )
 
 
+def _block_spec(platform: str, data: Mapping[str, Any] | None) -> BlockSpec | None:
+    if data is None:
+        return None
+    if data.get("counts") not in BLOCK_FACTS:
+        raise CommandTableError(
+            f"{platform}: blocks.counts must be one of {', '.join(BLOCK_FACTS)}"
+        )
+    try:
+        pattern = re.compile(data["pattern"], re.MULTILINE)
+    except (KeyError, re.error) as exc:
+        raise CommandTableError(f"{platform}: blocks.pattern is missing or wrong ({exc})") from None
+    return BlockSpec(pattern, data["counts"], str(data.get("what") or data["counts"]))
+
+
 def parse_table(data: Mapping[str, Any]) -> dict[str, PlatformSpec]:
     platforms: dict[str, PlatformSpec] = {}
     for name, entry in data.items():
@@ -78,10 +120,19 @@ def parse_table(data: Mapping[str, Any]) -> dict[str, PlatformSpec]:
                 check_read_only(spec["command"])
                 templates = tuple(spec.get("templates") or ("ntc",))
                 for template in templates:
-                    ours = template != "ntc" and not template.startswith("ntc:")
+                    if template.startswith("py:") and template[3:] not in PY_PARSERS:
+                        raise CommandTableError(f"{name}: no Python parser {template}")
+                    ours = template != "ntc" and not template.startswith(("ntc:", "py:"))
                     if ours and not (TEMPLATES_DIR / template).is_file():
                         raise CommandTableError(f"{name}: template {template} not found")
-                commands.append(CommandSpec(spec["command"], templates))
+                commands.append(
+                    CommandSpec(
+                        spec["command"],
+                        templates,
+                        _block_spec(name, spec.get("blocks")),
+                        bool(spec.get("wrapped_columns", False)),
+                    )
+                )
             questions[question] = tuple(commands)
         platforms[name] = PlatformSpec(
             name=name,

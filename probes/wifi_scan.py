@@ -36,7 +36,15 @@ from probes.base import (
     Target,
     param_float,
 )
-from probes.wifi_parsers import LINK_FORMATS, SCAN_FORMATS, Bss, Link, parse_link, parse_scan
+from probes.wifi_parsers import (
+    LINK_FORMATS,
+    SCAN_FORMATS,
+    Bss,
+    Link,
+    parse_link,
+    parse_scan,
+    read_link,
+)
 from probes.wifi_parsers.detect import detect_format
 from probes.wifi_parsers.nmcli import LIVE_FIELDS
 
@@ -322,10 +330,13 @@ class WifiLinkProbe:
         if params.get("replay"):
             data = read_replay(params)
             fmt = _format_param(params, LINK_FORMATS) or detect_format(data)
+            meta: dict[str, str] = {"format": fmt}
+            if params.get("interface"):
+                meta["interface"] = params["interface"]
             return RawOutput(
                 artifacts=(RawArtifact(f"replay-{Path(params['replay']).name}", data),),
                 tool=f"replay:{fmt}",
-                meta={"format": fmt},
+                meta=meta,
             )
         executable = shutil.which("iw")
         if executable is None:
@@ -347,17 +358,21 @@ class WifiLinkProbe:
 
     def parse(self, raw: RawOutput) -> ProbeResult:
         fmt = str(raw.meta.get("format") or "") or None
-        link = parse_link(raw.artifacts[0].data, fmt)
+        interface = str(raw.meta.get("interface") or "") or None
+        parsed = read_link(raw.artifacts[0].data, fmt, interface)
+        link = parsed.link
         if link.connected and len(raw.artifacts) > 1:
             station = parse_link(raw.artifacts[1].data, "station-dump")
             link = _merge_links(link, station)
         details = link.to_json()
         details["mcs"] = link.tx_mcs
+        if parsed.interface is not None:
+            details["interface"] = parsed.interface
         if not link.connected:
             return ProbeResult(
                 metrics={"signal_dbm": None, "tx_bitrate_bps": None, "rx_bitrate_bps": None},
                 details=details,
-                warnings=("the laptop is not connected to any Wi-Fi network",),
+                warnings=(*parsed.warnings, "the laptop is not connected to any Wi-Fi network"),
             )
         return ProbeResult(
             metrics={
@@ -366,6 +381,7 @@ class WifiLinkProbe:
                 "rx_bitrate_bps": link.rx_bitrate_bps,
             },
             details=details,
+            warnings=parsed.warnings,
         )
 
 

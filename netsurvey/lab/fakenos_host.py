@@ -47,6 +47,7 @@ MIKROTIK_LOGIN_SUFFIX = "+ct511w4098h"  # netmiko appends this to the RouterOS u
 # Session commands each netmiko driver sends before the survey's own commands.
 _SESSION_COMMANDS: dict[str, tuple[str, ...]] = {
     "cisco_ios": ("terminal length 0", "terminal width 511"),
+    "cisco_s300": ("terminal width 511", "terminal datadump"),
     "hp_procurve": ("no page", "terminal width 511", "terminal length 1000"),
     "aruba_aoscx": ("no page",),
     "hp_comware": ("screen-length disable",),

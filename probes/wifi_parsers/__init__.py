@@ -1,7 +1,8 @@
 """Parsers for Wi-Fi scan and link output, one module per tool format.
 
 ``parse_scan(data, fmt=None)`` -> ``ScanParse`` (BSS list + warnings);
-``parse_link(data, fmt=None)`` -> ``Link``; ``detect_format(data)`` names the tool.
+``parse_link(data, fmt=None, interface=None)`` -> ``Link`` (``read_link`` adds the
+warnings); ``detect_format(data)`` names the tool.
 """
 
 from probes.wifi_parsers.detect import (
@@ -10,8 +11,9 @@ from probes.wifi_parsers.detect import (
     detect_format,
     parse_link,
     parse_scan,
+    read_link,
 )
-from probes.wifi_parsers.model import BSS_FIELDS, Bss, Link, ScanParse
+from probes.wifi_parsers.model import BSS_FIELDS, Bss, Link, LinkParse, ScanParse
 
 __all__ = [
     "BSS_FIELDS",
@@ -19,8 +21,10 @@ __all__ = [
     "SCAN_FORMATS",
     "Bss",
     "Link",
+    "LinkParse",
     "ScanParse",
     "detect_format",
     "parse_link",
     "parse_scan",
+    "read_link",
 ]

@@ -7,9 +7,9 @@ import re
 from probes.base import ProbeParseError
 from probes.wifi_parsers.airport import parse_airport
 from probes.wifi_parsers.iw import parse_iw_link, parse_iw_scan, parse_station_dump
-from probes.wifi_parsers.iwconfig import parse_iwconfig
+from probes.wifi_parsers.iwconfig import read_iwconfig
 from probes.wifi_parsers.iwlist import parse_iwlist_scan
-from probes.wifi_parsers.model import Link, ScanParse
+from probes.wifi_parsers.model import Link, LinkParse, ScanParse
 from probes.wifi_parsers.netsh import parse_netsh
 from probes.wifi_parsers.nmcli import parse_nmcli
 from probes.wifi_parsers.pcap import parse_pcap
@@ -26,7 +26,7 @@ def detect_format(data: bytes) -> str:
     if data[:4] in PCAP_MAGIC or data[:4] == PCAPNG_MAGIC:
         return "pcap"
     text = data[:65536].decode("utf-8", errors="replace")
-    if re.search(r"^BSS [0-9A-Fa-f]{2}:", text, re.MULTILINE):
+    if re.search(r"^BSS [0-9A-Za-z*?]{2}:", text, re.MULTILINE):  # hex, or masked (xx:)
         return "iw"
     if re.search(r"Cell \d+ - Address:", text) or "Scan completed" in text:
         return "iwlist"
@@ -74,13 +74,20 @@ def parse_scan(
     raise ProbeParseError(f"unknown scan format {fmt!r}; use one of {', '.join(SCAN_FORMATS)}")
 
 
-def parse_link(data: bytes, fmt: str | None = None) -> Link:
+def read_link(data: bytes, fmt: str | None = None, interface: str | None = None) -> LinkParse:
+    """The link in ``data``; ``interface`` picks one where the output holds several
+    (iwconfig without an interface name), the others are named in the warnings."""
     fmt = fmt or detect_format(data)
     text = data.decode("utf-8", errors="replace")
     if fmt == "iw-link":
-        return parse_iw_link(text)
+        return LinkParse(parse_iw_link(text))
     if fmt == "station-dump":
-        return parse_station_dump(text)
+        return LinkParse(parse_station_dump(text))
     if fmt == "iwconfig":
-        return parse_iwconfig(text)
+        parsed = read_iwconfig(text, interface)
+        return LinkParse(parsed.link, parsed.warnings, parsed.interface)
     raise ProbeParseError(f"{fmt!r} is not a link format; use one of {', '.join(LINK_FORMATS)}")
+
+
+def parse_link(data: bytes, fmt: str | None = None, interface: str | None = None) -> Link:
+    return read_link(data, fmt, interface).link

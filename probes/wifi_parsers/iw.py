@@ -13,6 +13,9 @@ from probes.wifi_parsers.model import Bss, Link, ScanParse
 
 MAC = r"[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}"
 BSS_HEADER = re.compile(rf"^BSS ({MAC})\s*(?:\(on (\S+)\))?(.*)$")
+# A BSSID masked by whoever shared the file: "xx:xx:xx:xx:3e:41", "yy:yy:yy:yy:yy:yy".
+MASKED_MAC = r"[0-9A-Za-z*?]{2}(?::[0-9A-Za-z*?]{2}){5}"
+REDACTED_HEADER = re.compile(rf"^BSS ({MASKED_MAC})\s*(?:\(on (\S+)\))?(.*)$")
 BROKEN_HEADER = re.compile(r"^BSS\b")
 ESCAPE = re.compile(rb"\\x([0-9A-Fa-f]{2})")
 AUTH_SUITE = {"PSK": "PSK", "802.1X": "802.1X", "IEEE": "802.1X", "SAE": "SAE", "OWE": "OWE"}
@@ -76,7 +79,7 @@ def _split_blocks(text: str) -> tuple[list[_Block], list[str]]:
         line = raw_line.expandtabs(8).rstrip()
         if not line.strip():
             continue
-        header = BSS_HEADER.match(line)
+        header = BSS_HEADER.match(line) or REDACTED_HEADER.match(line)
         if header:
             current = _Block(header.group(1).lower(), "associated" in header.group(3))
             blocks.append(current)
@@ -226,7 +229,26 @@ def parse_iw_scan(text: str) -> ScanParse:
     bss = tuple(_block_to_bss(block) for block in blocks)
     for entry in bss:
         warnings.extend(entry.warnings)
+    warnings.extend(redacted_warnings(bss))
     return ScanParse(bss=bss, format="iw", warnings=tuple(warnings))
+
+
+def is_redacted(bssid: str) -> bool:
+    return re.fullmatch(MAC, bssid) is None
+
+
+def redacted_warnings(bss: tuple[Bss, ...]) -> list[str]:
+    """One warning naming the BSSIDs someone masked before sharing the file."""
+    masked = [b.bssid for b in bss if is_redacted(b.bssid)]
+    if not masked:
+        return []
+    shown = ", ".join(dict.fromkeys(masked))
+    twins = len(masked) - len(set(masked))
+    return [
+        f"{len(masked)} BSSID(s) in this file are redacted ({shown}): their SSID, signal "
+        "and channel are kept, but they cannot be matched to an access point or told "
+        "apart by BSSID" + (f" ({twins} share the same masked text)" if twins else "")
+    ]
 
 
 # --------------------------------------------------------------------------- link

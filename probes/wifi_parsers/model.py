@@ -92,3 +92,12 @@ class ScanParse:
     bss: tuple[Bss, ...]
     format: str
     warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LinkParse:
+    """What a link parser returns: the link plus what it left out or could not read."""
+
+    link: Link
+    warnings: tuple[str, ...] = ()
+    interface: str | None = None  # the interface read, where the output names several

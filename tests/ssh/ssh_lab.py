@@ -20,12 +20,13 @@ def ssh_params(platform: str, **extra: str) -> dict[str, str]:
 
 
 def first_samples(platform: str) -> list[Sample]:
-    """The first recorded sample of each question of ``platform``."""
-    seen: set[str] = set()
+    """The first recorded sample of each (question, command) of ``platform``."""
+    seen: set[tuple[str, str]] = set()
     chosen = []
     for sample in load_samples():
-        if sample.platform == platform and sample.question not in seen:
-            seen.add(sample.question)
+        key = (sample.question, sample.command)
+        if sample.platform == platform and key not in seen:
+            seen.add(key)
             chosen.append(sample)
     return chosen
 

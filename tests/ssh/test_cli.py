@@ -50,7 +50,10 @@ def test_unknown_platform_is_one_line_listing_the_supported_ones() -> None:
     done = _probe(9, "platform=cisco_foo", "username=survey", "password_env=SCHOOL_SWITCH_PASSWORD")
     assert done.returncode != 0
     assert "Traceback" not in done.stdout + done.stderr
-    assert "supported platforms: aruba_aoscx, cisco_ios, cisco_wlc_ssh" in done.stdout + done.stderr
+    assert (
+        "supported platforms: aruba_aoscx, cisco_ios, cisco_s300, cisco_wlc_ssh"
+        in done.stdout + done.stderr
+    )
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root for network namespaces")

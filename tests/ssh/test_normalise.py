@@ -53,6 +53,7 @@ def test_poe_status_words() -> None:
     assert poe_status("Delivering power") == "delivering"
     assert poe_status("on") == "delivering"
     assert poe_status("faulty") == "fault"
+    assert poe_status("delivering-power") == "delivering"  # Comware 7 spelling
     assert poe_status(None) is None
 
 

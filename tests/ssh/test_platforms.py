@@ -31,10 +31,20 @@ def test_table_covers_the_required_platforms() -> None:
     assert set(load_platforms()) >= REQUIRED
 
 
+# Switch platforms whose PoE is not read over the CLI yet, and why.
+SWITCHES_WITHOUT_CLI_POE = {
+    "cisco_s300": "no real recording of Cisco SB 'show power inline' yet; SNMP reads its PoE",
+}
+
+
 def test_switches_answer_the_switch_questions_and_controllers_the_wireless_ones() -> None:
     for platform in load_platforms().values():
         if platform.name == "cisco_wlc_ssh":
             assert {"system", "aps", "clients"} <= set(platform.questions)
+        elif platform.name in SWITCHES_WITHOUT_CLI_POE:
+            assert {"system", "interfaces"} <= set(platform.questions)
+            assert "poe" not in platform.questions, "drop it from SWITCHES_WITHOUT_CLI_POE"
+            assert {"lldp", "cdp"} & set(platform.questions)
         else:
             assert {"system", "interfaces", "poe"} <= set(platform.questions)
             assert {"lldp", "cdp"} & set(platform.questions)
