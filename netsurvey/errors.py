@@ -17,7 +17,11 @@ with the class's ``exit_code``; ``--debug`` shows the traceback instead.
     └── LabError                        exit 6  the simulated lab could not be brought up
 
 Probe-level failures (``probes.base.ProbeError`` and subclasses) never reach the
-CLI as exceptions: the runner turns them into ``failed`` records.
+CLI as exceptions: the runner turns them into ``failed`` records. Hostile input (an
+oversized file, an alias bomb, a non-finite number, a look-alike id, a plan image outside
+the inventory's folder) is an ``InventoryError`` or ``ProfileError`` like any other
+invalid input. Interruptions are not errors: cli.py ends Ctrl-C with 130 and SIGTERM
+with 143.
 """
 
 from __future__ import annotations

@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import difflib
 import ipaddress
+import math
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 from netsurvey.errors import NetsurveyError
-from netsurvey.yamlsource import SourceList, SourceMap
+from netsurvey.yamlsource import SourceList, SourceMap, scalar_text
 
 T = TypeVar("T")
 _MISSING = object()
-SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+# The one id rule (schools, rooms, devices, carts, circuits; inventory and features):
+# ASCII letters, digits, '.', '_' and '-', so no zero-width or look-alike characters.
+SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", re.ASCII)
+SLUG_MAX_CHARS = 64
 
 
 class Fields:
@@ -78,13 +82,17 @@ class Fields:
             return value  # type: ignore[no-any-return]
         try:
             return convert(value)
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, OverflowError) as exc:
             self.fail(key, str(exc))
 
     def str_(self, key: str, default: Any = _MISSING) -> Any:
         return self.get(key, as_str, default)
 
     def slug(self, key: str, default: Any = _MISSING) -> Any:
+        return self.get(key, as_slug, default)
+
+    def id_(self, key: str = "id", default: Any = _MISSING) -> Any:
+        """An id under the one id rule (see ``as_slug``)."""
         return self.get(key, as_slug, default)
 
     def int_(
@@ -152,7 +160,7 @@ class Fields:
         for index, item in enumerate(value):
             try:
                 out.append(convert(item))
-            except (TypeError, ValueError) as exc:
+            except (TypeError, ValueError, OverflowError) as exc:
                 line = value.line_of(index) if isinstance(value, SourceList) else self.line_of(key)
                 raise self.error(f"{self.file}:{line}: {self.path}.{key}[{index}]: {exc}") from None
         return tuple(out)
@@ -187,19 +195,35 @@ def _kind(value: Any) -> str:
 def as_str(value: Any) -> str:
     if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
         raise ValueError(f"expected text (got {_kind(value)})")
-    text = str(value).strip()
+    text = scalar_text(value).strip()
     if not text:
         raise ValueError("must not be empty")
     return text
 
 
 def as_slug(value: Any) -> str:
+    """An id: ASCII letters, digits, '.', '_' or '-', starting with a letter or digit."""
     text = as_str(value)
-    if not SLUG.match(text):
+    if not SLUG.match(text) or len(text) > SLUG_MAX_CHARS:
+        hidden = [f"U+{ord(ch):04X}" for ch in text if not ch.isascii()]
+        what = f"; it holds non-ASCII characters {', '.join(hidden[:3])}" if hidden else ""
         raise ValueError(
-            f"use letters, digits, '.', '_' or '-' only, starting with a letter or digit (got {text!r})"
+            f"use ASCII letters, digits, '.', '_' or '-' only, starting with a letter or "
+            f"digit, at most {SLUG_MAX_CHARS} characters (got {text!r}{what})"
         )
     return text
+
+
+def duplicate_id(ids: Iterable[str]) -> tuple[int, str, str] | None:
+    """The first id that repeats an earlier one, also when only letter case differs:
+    (its index, the id, the earlier id); None when all are distinct."""
+    seen: dict[str, str] = {}
+    for index, item_id in enumerate(ids):
+        folded = item_id.casefold()
+        if folded in seen:
+            return index, item_id, seen[folded]
+        seen[folded] = item_id
+    return None
 
 
 def as_int(value: Any, lo: int | None = None, hi: int | None = None) -> int:
@@ -208,7 +232,7 @@ def as_int(value: Any, lo: int | None = None, hi: int | None = None) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise ValueError(f"expected a whole number (got {value!r})") from None
+        raise ValueError(f"expected a whole number (got {str(value)[:40]!r})") from None
     _check_range(number, lo, hi)
     return number
 
@@ -220,8 +244,10 @@ def as_float(value: Any, lo: float | None = None, hi: float | None = None) -> fl
         number = float(value)
     except ValueError:
         raise ValueError(f"expected a number (got {value!r})") from None
-    if number != number:
-        raise ValueError("expected a number (got NaN)")
+    except OverflowError:
+        raise ValueError("the number is too large") from None
+    if not math.isfinite(number):
+        raise ValueError(f"expected a finite number (got {scalar_text(value)!r})")
     _check_range(number, lo, hi)
     return number
 

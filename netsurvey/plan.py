@@ -147,19 +147,7 @@ def _bandwidth(school: School, scope: Scope) -> list[Job]:
                 )
             )
     if servers.speedtest_url:
-        jobs.append(
-            Job(
-                job_id="speedtest:wan",
-                probe="speedtest",
-                target=Target(None, None, "speedtest-server", None, scope),
-                params={
-                    "server_url": servers.speedtest_url,
-                    "samples": str(survey.speedtest_samples),
-                },
-                timeout_s=survey.speedtest_samples * 60 + 30,
-                description="WAN download/upload/latency",
-            )
-        )
+        jobs = _spread(_speedtest_rounds(school, scope), jobs)
     if servers.latency_hosts:
         jobs.append(
             Job(
@@ -182,6 +170,39 @@ def _bandwidth(school: School, scope: Scope) -> list[Job]:
             )
         )
     return jobs
+
+
+def _speedtest_rounds(school: School, scope: Scope) -> list[Job]:
+    """One job per speedtest run: round 1 keeps the id ``speedtest:wan``."""
+    survey = school.survey
+    return [
+        Job(
+            job_id="speedtest:wan" if number == 1 else f"speedtest:wan-{number}",
+            probe="speedtest",
+            target=Target(None, None, "speedtest-server", None, scope),
+            params={
+                "server_url": str(school.test_servers.speedtest_url),
+                "samples": str(survey.speedtest_samples),
+            },
+            timeout_s=survey.speedtest_samples * 60 + 30,
+            description=f"WAN download/upload/latency, run {number} of {survey.speedtest_rounds}",
+        )
+        for number in range(1, survey.speedtest_rounds + 1)
+    ]
+
+
+def _spread(rounds: list[Job], others: list[Job]) -> list[Job]:
+    """Speedtest runs first, between and after the other link-loading jobs, so the WAN is
+    measured at different times of the survey rather than in one burst."""
+    if len(rounds) == 1:
+        return [*rounds, *others]
+    gaps = len(rounds) - 1
+    spread: list[Job] = []
+    for number, job in enumerate(rounds):
+        spread.append(job)
+        start, end = (len(others) * number) // gaps, (len(others) * (number + 1)) // gaps
+        spread.extend(others[start:end] if number < gaps else ())
+    return spread
 
 
 def _health(school: School, scope: Scope) -> list[Job]:

@@ -290,6 +290,11 @@ def _fsync_dir(directory: Path) -> None:
 
 
 def _read_json(path: Path) -> dict[str, Any]:
+    if path.is_symlink():
+        raise RecordsError(
+            f"{path}: is a symbolic link, not the visit's own file",
+            hint="copy the visit with its real files (cp -a / rsync without -L)",
+        )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -443,30 +448,41 @@ class Visit:
 
 
 def iter_measurements(path: Path) -> Iterator[Measurement | str]:
-    """Yield records, or a warning string for a line that cannot be used."""
+    """Yield records, or a warning string for a line that cannot be used. The file is
+    read as a stream (a long visit can hold hundreds of megabytes); a symbolic link is
+    refused, never followed."""
+    if path.is_symlink():
+        raise RecordsError(
+            f"{path}: is a symbolic link, not the visit's own records",
+            hint="copy the visit with its real files (cp -a / rsync without -L)",
+        )
     try:
-        raw = path.read_bytes()
+        handle = path.open("rb")
     except FileNotFoundError:
         return
     except OSError as exc:
         raise RecordsError(f"{path}: cannot read ({exc.strerror})") from None
-    lines = raw.split(b"\n")
-    last_index = len(lines) - 1
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            data = json.loads(line.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            torn = number - 1 == last_index or (number - 1 == last_index - 1 and lines[-1] == b"")
-            kind = "torn last line (interrupted write)" if torn else "unreadable line"
-            yield f"{where}: {kind}, skipped"
-            continue
-        if not isinstance(data, dict):
-            yield f"{where}: not a JSON object, skipped"
-            continue
-        yield Measurement.from_json(data, where)
+    with handle:
+        lines = enumerate(handle, start=1)
+        current = next(lines, None)
+        while current is not None:
+            following = next(lines, None)
+            number, line = current
+            current = following
+            if not line.strip():
+                continue
+            where = f"{path}:{number}"
+            try:
+                data = json.loads(line.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                torn = following is None  # the last line: an interrupted write
+                kind = "torn last line (interrupted write)" if torn else "unreadable line"
+                yield f"{where}: {kind}, skipped"
+                continue
+            if not isinstance(data, dict):
+                yield f"{where}: not a JSON object, skipped"
+                continue
+            yield Measurement.from_json(data, where)
 
 
 def read_visit(directory: Path | str) -> Visit:
@@ -503,7 +519,14 @@ def read_visit(directory: Path | str) -> Visit:
 
 def build_manifest(directory: Path) -> dict[str, Any]:
     files = {}
-    for path in sorted(directory.rglob("*")):
+    paths = (
+        Path(root) / name
+        for root, _, names in os.walk(directory, followlinks=False)
+        for name in names
+    )
+    for path in sorted(paths):
+        if path.is_symlink():
+            continue  # never followed; the integrity check names it
         if path.is_file() and path.name != MANIFEST_FILE and not path.name.startswith("."):
             relative = path.relative_to(directory).as_posix()
             if relative.startswith(("out/", "signature")):

@@ -365,14 +365,14 @@ class DhcpProbe:
             arp_packets = []
         else:
             others = [
-                p for p in arp_packets
-                if ARP in p and p[ARP].op == 2 and p[ARP].hwsrc.lower() != mac
+                _hardware_address(p[ARP].hwsrc) for p in arp_packets
+                if ARP in p and p[ARP].op == 2 and _hardware_address(p[ARP].hwsrc) != mac
             ]  # fmt: skip
             details["duplicate_ip"] = bool(others)
             if others:
-                details["duplicate_ip_mac"] = others[0][ARP].hwsrc
+                details["duplicate_ip_mac"] = others[0]
                 warnings.append(
-                    f"our address {details['own_ip']} is also used by {others[0][ARP].hwsrc}: "
+                    f"our address {details['own_ip']} is also used by {others[0]}: "
                     "duplicate IP address on this network"
                 )
         return ProbeResult(
@@ -380,6 +380,13 @@ class DhcpProbe:
             details=details,
             warnings=tuple(warnings),
         )
+
+
+def _hardware_address(value: object) -> str:
+    """An ARP sender address as text; scapy gives raw bytes when its length is not 6."""
+    if isinstance(value, bytes):
+        return ":".join(f"{byte:02x}" for byte in value)
+    return str(value).lower()
 
 
 def _scapy_version() -> str | None:

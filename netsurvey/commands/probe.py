@@ -7,6 +7,7 @@ import ipaddress
 import shutil
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,8 @@ from rich.console import Console
 from rich.table import Table
 
 from netsurvey.commands._common import add_command, parse_params, parse_target, print_json_line
+from netsurvey.errors import UsageError
+from netsurvey.inventory import School, load_inventory
 from netsurvey.records import Measurement, VisitWriter, create_visit
 from netsurvey.runner import Job, run_jobs
 from probes.base import LOOPBACK_ONLY, Scope, Target
@@ -26,24 +29,45 @@ def register(subparsers: Any) -> None:
         "probe",
         help="run one probe ad hoc and print its record",
         description="Run one probe now against one target and print the record. The target "
-        "you name is in scope (with loopback); nothing else is contacted. Secrets are passed "
+        "you name is in scope (with loopback); nothing else is contacted. The target is an IP "
+        "address (or localhost); a name is accepted only when the inventory given with "
+        "--inventory declares it (a device id, which stands for its mgmt_ip, or a test "
+        "server's host name), so a typo is never looked up in DNS (exit 2). Secrets are passed "
         "by reference: --param community_env=VAR or --param password_file=PATH. "
         f"Probes: {', '.join(probe_names())}.",
         examples=[
             "netsurvey probe reachability --target 127.0.0.1",
+            "netsurvey probe snmp --inventory inventories/example.yaml --target sw-core "
+            "--param community_env=SNMP_COMMUNITY",
             "netsurvey probe snmp --target 127.0.0.1:1161 --param community_env=SNMP_COMMUNITY --json",
             "netsurvey probe iperf3 --target 198.18.0.2 --param seconds=5 --param direction=download --json",
             "netsurvey probe wifi_scan --param replay=scan.txt --json",
         ],
     )
     parser.add_argument("name", metavar="NAME", choices=probe_names(), help="probe name")
-    parser.add_argument("--target", metavar="HOST[:PORT]")
+    parser.add_argument(
+        "--target",
+        metavar="HOST[:PORT]",
+        help="an IP address, localhost, or a device id / test server name that --inventory "
+        "declares",
+    )
+    parser.add_argument(
+        "--inventory",
+        type=Path,
+        metavar="FILE",
+        help="inventory whose device ids and test server names --target may use",
+    )
+    parser.add_argument(
+        "--school", metavar="ID", help="with --inventory: the school (when it has several)"
+    )
     parser.add_argument("--device-id", metavar="ID", help="label the record with this device id")
     parser.add_argument("--platform", metavar="NAME", help="device platform (e.g. cisco_ios)")
     parser.add_argument(
         "--param", action="append", metavar="KEY=VALUE", help="probe parameter (repeatable)"
     )
-    parser.add_argument("--timeout", type=float, metavar="S", help="overall time limit in seconds")
+    parser.add_argument(
+        "--timeout", type=float, metavar="S", help="overall time limit in seconds (above 0)"
+    )
     parser.add_argument(
         "--out",
         type=Path,
@@ -59,8 +83,16 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     params = parse_params(args.param)
     host, port = parse_target(args.target) if args.target else (None, None)
+    device_id, platform = args.device_id, args.platform
+    if host is not None:
+        named = resolve_target(host, args.inventory, args.school)
+        host = named.host
+        device_id = device_id or named.device_id
+        platform = platform or named.platform
+    elif args.inventory is not None:
+        raise UsageError("--inventory is only used to look up --target", hint="add --target")
     scope = adhoc_scope(host, params)
-    target = Target(host, port, args.device_id, args.platform, scope)
+    target = Target(host, port, device_id, platform, scope)
     job = Job(
         job_id=f"{args.name}:adhoc",
         probe=args.name,
@@ -93,6 +125,54 @@ def run(args: argparse.Namespace) -> int:
     if outcome.interrupted:
         return 130
     return 0 if all(m.status == "ok" for m in outcome.measurements) else 1
+
+
+@dataclass(frozen=True)
+class NamedTarget:
+    host: str
+    device_id: str | None = None
+    platform: str | None = None
+
+
+def resolve_target(text: str, inventory_path: Path | None, school_id: str | None) -> NamedTarget:
+    """The host behind ``--target``, without any DNS lookup: an IP literal as is,
+    ``localhost`` as 127.0.0.1, a device id as its mgmt_ip, a declared test server name
+    as is. Anything else is a usage error."""
+    bare = text.strip("[]")
+    try:
+        return NamedTarget(str(ipaddress.ip_address(bare)))
+    except ValueError:
+        pass
+    if bare.lower() == "localhost":
+        return NamedTarget("127.0.0.1")
+    if inventory_path is None:
+        raise UsageError(
+            f"--target {text!r}: not an IP address, and names are only taken from an inventory",
+            hint="give an IP address such as 10.12.0.2, or add --inventory FILE to use a "
+            "device id or test server name it declares",
+        )
+    inventory = load_inventory(inventory_path)
+    schools = [inventory.school(school_id)] if school_id else list(inventory.schools)
+    matches: list[tuple[School, NamedTarget]] = []
+    for school in schools:
+        for device in school.devices:
+            if device.id == bare:
+                matches.append((school, NamedTarget(device.mgmt_ip, device.id, device.platform)))
+        if bare.lower() in (host.lower() for host in school.test_servers.hosts()):
+            matches.append((school, NamedTarget(bare)))
+    if not matches:
+        raise UsageError(
+            f"--target {text!r}: neither an IP address nor a device id or test server name "
+            f"declared in {inventory_path}",
+            hint="check the spelling, or give the IP address",
+        )
+    if len({school.id for school, _ in matches}) > 1:
+        raise UsageError(
+            f"--target {text!r}: declared by several schools in {inventory_path} "
+            f"({', '.join(sorted({school.id for school, _ in matches}))})",
+            hint="choose one with --school",
+        )
+    return matches[0][1]
 
 
 URL_PARAMS = ("server_url", "config_url", "servers_url")

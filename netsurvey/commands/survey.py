@@ -32,7 +32,8 @@ def register(subparsers: Any) -> None:
         "VISITS/<school>/<visit>/ (visit.json, measurements.jsonl, raw/). Failed probes are "
         "recorded and the survey goes on. Exit 0 when all jobs succeeded, 1 when some failed "
         "(a table says which and why), 2 on usage or inventory errors, 130 when interrupted "
-        "(finished records are kept; continue with --resume).",
+        "with Ctrl-C, 143 when stopped with SIGTERM (finished records are kept and sealed; "
+        "continue with --resume).",
         examples=[
             'netsurvey survey inventories/example.yaml --school riga-12-vsk --out visits --operator "A. Bērziņš"',
             "netsurvey survey inventories/example.yaml --school riga-12-vsk --out visits --resume",

@@ -317,11 +317,15 @@ class LabSchool:
         data = yaml.safe_load(self.inventory_path.read_text(encoding="utf-8"))
         (school,) = [s for s in data["schools"] if s["id"] == self.school.id]
         data["schools"] = [school]
+        runtime_dir = Path(self.run.inventory).parent
         for floor in school.get("floors") or []:
             if floor.get("plan_image"):
-                floor["plan_image"] = str(
-                    (self.inventory_path.parent / floor["plan_image"]).resolve()
-                )
+                # plans must lie in the inventory's folder: copy them beside the runtime one
+                source = (self.inventory_path.parent / floor["plan_image"]).resolve()
+                target = runtime_dir / "plans" / source.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, target)
+                floor["plan_image"] = f"plans/{source.name}"
         if "test_servers" in overrides:
             school["test_servers"] = {**school.get("test_servers", {}), **overrides["test_servers"]}
         if overrides.get("drop_interface"):

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from netsurvey.fields import duplicate_id
+from netsurvey.scoring.coverage import CoverageFacts
 from netsurvey.scoring.phy import MAX_WIDTH_MHZ, STANDARDS
 from netsurvey.scoring.yamlsource import Node, load_document
 
@@ -99,10 +101,38 @@ class SchoolFeatures:
     visit: str | None = None
     missing: tuple[str, ...] = ()
     evidence: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    skipped_rooms: tuple[tuple[str, str], ...] = ()  # (room id, reason) not surveyed on purpose
+    coverage: CoverageFacts | None = None  # counted from a visit's records; None: derived
 
     @property
     def users(self) -> int:
         return self.students + self.staff
+
+    def coverage_facts(self) -> CoverageFacts:
+        """What the evidence covers. Planning mode: a room with an RSSI is surveyed, a
+        switch with any figure is read, every WAN sample is one speedtest."""
+        if self.coverage is not None:
+            return self.coverage
+        feeding = tuple(sorted({ap.switch for ap in self.aps if ap.switch is not None}))
+        circuits = {circuit.id for circuit in self.circuits}
+        return CoverageFacts(
+            classrooms=tuple(room.id for room in self.rooms if room.pupils > 0),
+            surveyed=tuple(room.id for room in self.rooms if room.rssi_dbm is not None),
+            skipped=self.skipped_rooms,
+            speedtests=len(self.wan.down_mbps) if self.wan is not None else 0,
+            speedtest_span_s=None,
+            feeding_switches=feeding,
+            access_switches=feeding,
+            switches_read=tuple(
+                switch.id
+                for switch in self.switches
+                if switch.uplink_mbps is not None or switch.poe_budget_w is not None
+            ),
+            carts=tuple(cart.id for cart in self.carts),
+            carts_on_known_circuits=tuple(
+                cart.id for cart in self.carts if cart.circuit in circuits
+            ),
+        )
 
 
 def _opt_number(node: Node, key: str, low: float = -1e12, high: float = 1e12) -> float | None:
@@ -126,10 +156,12 @@ def _standard(node: Node, key: str, default: str) -> str:
 
 
 def _room(node: Node) -> Room:
-    node.check_keys({"id", "grade", "pupils", "ap", "rssi_dbm", "rssi_sd_db", "noise_dbm"})
+    node.check_keys(
+        {"id", "grade", "pupils", "ap", "rssi_dbm", "rssi_sd_db", "noise_dbm", "skipped"}
+    )
     ap = node.opt("ap")
     return Room(
-        id=node.get("id").text(),
+        id=node.get("id").ident(),
         grade=_opt_int(node, "grade", 0, 13),
         pupils=node.get("pupils").integer(0, 500),
         ap=ap.text() if ap is not None else None,
@@ -167,7 +199,7 @@ def _ap(node: Node) -> AccessPoint:
     hears = node.opt("hears")
     bssids = _opt_int(node, "bssids", 1, 64)
     return AccessPoint(
-        id=node.get("id").text(),
+        id=node.get("id").ident(),
         switch=switch.text() if switch is not None else None,
         standard=standard,
         streams=node.get("streams").integer(1, 8),
@@ -186,7 +218,7 @@ def _switch(node: Node) -> Switch:
     node.check_keys({"id", "uplink_mbps", "uplink_busy_mbps", "poe_budget_w", "poe_other_w"})
     other = _opt_number(node, "poe_other_w", 0, 10_000)
     return Switch(
-        id=node.get("id").text(),
+        id=node.get("id").ident(),
         uplink_mbps=_opt_number(node, "uplink_mbps", 1, 400_000),
         uplink_busy_mbps=_opt_number(node, "uplink_busy_mbps", 0, 400_000),
         poe_budget_w=_opt_number(node, "poe_budget_w", 0, 10_000),
@@ -209,7 +241,7 @@ def _cart(node: Node) -> Cart:
     at_once = _opt_int(node, "slots_at_once", 1, 200)
     circuit = node.opt("circuit")
     return Cart(
-        id=node.get("id").text(),
+        id=node.get("id").ident(),
         slots=slots,
         charger_w=_opt_number(node, "charger_w", 1, 500),
         slots_at_once=min(at_once, slots) if at_once is not None else slots,
@@ -222,7 +254,7 @@ def _circuit(node: Node) -> Circuit:
     node.check_keys({"id", "breaker_a", "other_loads_w", "rcd_ma", "measured_a"})
     other = _opt_number(node, "other_loads_w", 0, 100_000)
     return Circuit(
-        id=node.get("id").text(),
+        id=node.get("id").ident(),
         breaker_a=node.get("breaker_a").number(1, 125),
         other_loads_w=other if other is not None else 0.0,
         rcd_ma=_opt_number(node, "rcd_ma", 1, 1000),
@@ -231,11 +263,15 @@ def _circuit(node: Node) -> Circuit:
 
 
 def _unique(node: Node, ids: list[str], what: str) -> None:
-    seen: set[str] = set()
-    for item_id in ids:
-        if item_id in seen:
-            raise node.fail(f"duplicate {what} id '{item_id}'")
-        seen.add(item_id)
+    """Ids are unique, also ignoring letter case (the inventory's rule)."""
+    found = duplicate_id(ids)
+    if found is None:
+        return
+    index, item_id, earlier = found
+    items = list(node.items()) if isinstance(node.value, list) else []
+    where = items[index] if index < len(items) else node
+    same = "" if item_id == earlier else f" (same as '{earlier}' apart from letter case)"
+    raise where.fail(f"duplicate {what} id '{item_id}'{same}", hint="ids must be unique")
 
 
 def _client_streams(client: Node | None) -> int:
@@ -280,7 +316,7 @@ def school_from_node(node: Node) -> SchoolFeatures:
         ("carts", carts),
         ("circuits", circuits),
     ):
-        _unique(node, [item.id for item in items], key.rstrip("s"))
+        _unique(node.opt(key) or node, [item.id for item in items], key.rstrip("s"))
     ap_ids = {ap.id for ap in aps}
     for room, room_node in zip(rooms, listed("rooms"), strict=True):
         if room.ap is not None and room.ap not in ap_ids:
@@ -292,6 +328,11 @@ def school_from_node(node: Node) -> SchoolFeatures:
         for heard in ap.hears or ():
             if heard not in ap_ids:
                 raise ap_node.get("hears").fail(f"AP {ap.id} hears unknown AP '{heard}'")
+    skipped = tuple(
+        (room.id, reason.text())
+        for room, room_node in zip(rooms, listed("rooms"), strict=True)
+        if (reason := room_node.opt("skipped")) is not None
+    )
     circuit_ids = {c.id for c in circuits}
     for cart, cart_node in zip(carts, listed("carts"), strict=True):
         if cart.circuit is not None and cart.circuit not in circuit_ids:
@@ -302,7 +343,7 @@ def school_from_node(node: Node) -> SchoolFeatures:
     ratio = node.opt("device_ratio")
     wan = node.opt("wan")
     return SchoolFeatures(
-        id=node.get("id").text(),
+        id=node.get("id").ident(),
         name=node.get("name").text(),
         municipality=municipality.text() if municipality is not None else None,
         students=node.get("students").integer(0, 100_000),
@@ -316,6 +357,7 @@ def school_from_node(node: Node) -> SchoolFeatures:
         wan=_wan(wan) if wan is not None else None,
         carts=carts,
         circuits=circuits,
+        skipped_rooms=skipped,
     )
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from netsurvey.errors import ProfileError
-from netsurvey.yamlsource import SourceList, SourceMap, load_yaml
+from netsurvey.fields import as_slug
+from netsurvey.yamlsource import SourceList, SourceMap, load_yaml, scalar_text
 
 
 @dataclass(frozen=True)
@@ -69,12 +70,24 @@ class Node:
     def text(self) -> str:
         if isinstance(self.value, (bool, dict | list)) or self.value is None:
             raise self.fail("expected text")
-        return str(self.value)
+        return scalar_text(self.value)
+
+    def ident(self) -> str:
+        """An id under the inventory's one id rule (``netsurvey.fields.as_slug``)."""
+        try:
+            return as_slug(self.value)
+        except ValueError as exc:
+            raise self.fail(str(exc)) from None
 
     def number(self, low: float = -math.inf, high: float = math.inf) -> float:
         if isinstance(self.value, bool) or not isinstance(self.value, int | float):
             raise self.fail(f"expected a number, got {self.value!r}")
-        number = float(self.value)
+        try:
+            number = float(self.value)
+        except OverflowError:
+            raise self.fail("the number is too large") from None
+        if not math.isfinite(number):
+            raise self.fail(f"expected a finite number, got {self.value!r}")
         if not low <= number <= high:
             raise self.fail(f"{number:g} is outside {low:g}..{high:g}")
         return number

@@ -3,12 +3,17 @@ and the survey points with their values."""
 
 from __future__ import annotations
 
+import io
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from netsurvey.errors import ReportError
 from netsurvey.wifi.heatmap import Sample
+from netsurvey.wifi.planimage import PlanImage, PlanImageProblem, read_plan
+
+logger = logging.getLogger(__name__)
 
 RASTER_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"}
 
@@ -56,13 +61,28 @@ def svg_aspect(path: Path) -> float | None:
     return None
 
 
+def load_plan(path: Path) -> PlanImage:
+    """A plan recorded in a visit, checked again before it is drawn: PNG or JPEG by
+    content, or an SVG with every reference to outside content removed."""
+    try:
+        plan = read_plan(path, strip_outside=True)
+    except PlanImageProblem as exc:
+        raise ReportError(f"floor plan {exc}", hint="use a PNG, JPEG or SVG file") from None
+    if plan.removed:
+        logger.warning(
+            "floor plan %s: removed %d reference(s) to outside content (%s)",
+            path, len(plan.removed), plan.removed[0],
+        )  # fmt: skip
+    return plan
+
+
 def plan_aspect(path: Path) -> float | None:
     if path.suffix.lower() == ".svg":
         return svg_aspect(path)
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(path) as image:
+        with Image.open(io.BytesIO(load_plan(path).data)) as image:
             return image.width / image.height
     except (OSError, UnidentifiedImageError) as exc:
         raise ReportError(

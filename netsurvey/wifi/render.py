@@ -16,7 +16,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from netsurvey.errors import ReportError
 from netsurvey.wifi.colours import VERDICT_RGB, ColourScale
-from netsurvey.wifi.floorplan import FloorMap
+from netsurvey.wifi.floorplan import FloorMap, load_plan
 from netsurvey.wifi.heatmap import default_reach_m, idw_grid
 
 log = logging.getLogger(__name__)
@@ -116,7 +116,7 @@ def plan_layer(floor: FloorMap, layout: Layout) -> Image.Image:
     if floor.plan_path is None or not floor.plan_is_raster:
         return Image.new("RGB", size, "white")
     try:
-        with Image.open(floor.plan_path) as image:
+        with Image.open(io.BytesIO(load_plan(floor.plan_path).data)) as image:
             grey = image.convert("L").resize(size, Image.Resampling.LANCZOS)
     except OSError as exc:
         raise ReportError(f"floor plan {floor.plan_path}: cannot read ({exc})") from None
@@ -323,9 +323,8 @@ def render_svg(floor: FloorMap, metric: Metric, title: str, subtitle: str, out: 
         f'<text x="{MARGIN_PX}" y="54" font-size="14" fill="#505050">{escape(subtitle)}</text>',
     ]
     if floor.plan_path is not None:
-        suffix = floor.plan_path.suffix.lower().lstrip(".")
-        media = {"svg": "image/svg+xml", "jpg": "image/jpeg"}.get(suffix, f"image/{suffix}")
-        plan_uri = _data_uri(floor.plan_path.read_bytes(), media)
+        plan = load_plan(floor.plan_path)
+        plan_uri = _data_uri(plan.data, plan.media_type)
         parts.append(
             f'<image x="{x0}" y="{y0}" width="{layout.map_w_px}" height="{layout.map_h_px}" '
             f'preserveAspectRatio="none" href="{plan_uri}" style="filter:grayscale(1)"/>'

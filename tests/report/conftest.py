@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from netsurvey.errors import NetsurveyError
+from netsurvey.records import write_manifest
 
 
 def requires_tool(*names: str) -> pytest.MarkDecorator:
@@ -57,6 +58,7 @@ def clone_visit(source: Path, target: Path, school_id: str, name: str, municipal
     info["school_id"] = school_id
     info["school"].update({"id": school_id, "name": name, "municipality": municipality})
     write_json(target / "visit.json", info)
+    write_manifest(target)  # a new visit of its own, sealed as the survey would seal it
     return target
 
 

@@ -130,7 +130,17 @@ def test_missing_dimension_is_null_and_listed(
         assert school["dimensions"][name]["score"] is None
         assert any(note.startswith(f"{name}:") for note in school["missing"])
     assert "wan: no upload samples, only the download direction is scored" in school["missing"]
-    assert school["overall"]["score"] == school["dimensions"]["wan"]["score"]
+    # The WAN is scored, but a grade needs every must-pass dimension measured well enough:
+    # no Wi-Fi survey, no LAN figure, two speedtests where the profile asks for three.
+    assert school["overall"] == {
+        "score": None,
+        "grade": None,
+        "status": "incomplete",
+        "missing_dimensions": ["wifi", "lan", "wan"],
+    }
+    assert school["coverage"]["wan"]["measured"] == 2
+    assert school["coverage"]["wan"]["required"] == 3
+    assert school["coverage"]["wifi"]["missing_items"] == ["1"]
 
 
 @pytest.mark.parametrize(

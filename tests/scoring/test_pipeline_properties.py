@@ -23,7 +23,16 @@ def test_any_school_gives_valid_json(batch: list[SchoolFeatures], profile: Profi
     for school, result in zip(batch, json.loads(text)["schools"], strict=True):
         assert result["school_id"] == school.id
         scored = [d["score"] for d in result["dimensions"].values() if d["score"] is not None]
-        assert result["overall"]["score"] == (min(scored) if scored else None)
+        overall = result["overall"]
+        if overall["status"] == "complete":
+            assert overall["score"] == (min(scored) if scored else None)
+            assert overall["missing_dimensions"] == []
+        else:
+            assert overall["score"] is None and overall["grade"] is None
+            assert overall["missing_dimensions"]
+            for name in overall["missing_dimensions"]:
+                entry = result["coverage"][name]
+                assert not entry["complete"] or result["dimensions"][name]["score"] is None
         for name, entry in result["dimensions"].items():
             if entry["score"] is None:
                 assert any(note.startswith(f"{name}:") for note in result["missing"])
