@@ -12,15 +12,24 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from netsurvey.errors import IntegrityError, RecordsError
-from netsurvey.records import build_manifest, manifest_digest, read_manifest, read_visit
+from netsurvey.records import (
+    MANIFEST_FILE,
+    Visit,
+    build_manifest,
+    manifest_digest,
+    read_manifest,
+    read_visit,
+)
 
 SIGNATURE_FILE = "signature.json"
 
@@ -65,6 +74,97 @@ def verify_visit(directory: Path) -> VerifyReport:
         record_problems=tuple(problems),
         signature=_signature_state(directory, manifest_digest(manifest)),
     )
+
+
+# ---------------------------------------------------------------------- the gate
+
+IntegrityStateName = Literal["sealed", "altered", "unsealed"]
+
+
+@dataclass(frozen=True)
+class IntegrityState:
+    """What `score`, `report` and `summary` found when they checked a visit first.
+
+    ``sealed``: every file matches manifest.json. ``altered``: a file is missing,
+    changed, added, or a symbolic link (named in ``files``). ``unsealed``: no manifest
+    (an interrupted survey), so nothing can be checked.
+    """
+
+    state: IntegrityStateName
+    files: tuple[str, ...]
+    manifest_sha256: str | None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "state": self.state,
+            "files": list(self.files),
+            "manifest_sha256": self.manifest_sha256,
+        }
+
+
+def _symlinks(directory: Path) -> list[str]:
+    """Symbolic links anywhere in the visit (never followed)."""
+    found = []
+    for root, dirs, files in os.walk(directory, followlinks=False):
+        for name in (*dirs, *files):
+            path = Path(root) / name
+            if path.is_symlink():
+                found.append(path.relative_to(directory).as_posix())
+    return sorted(found)
+
+
+def check_visit(directory: Path) -> IntegrityState:
+    """Compare a visit with its manifest, the check `verify` does, without signing."""
+    links = _symlinks(directory)
+    if (directory / MANIFEST_FILE).is_symlink():
+        return IntegrityState("altered", tuple(f"{p} (symbolic link)" for p in links), None)
+    manifest = read_manifest(directory)
+    if manifest is None:
+        return IntegrityState("unsealed", (), None)
+    expected: dict[str, str] = manifest.get("files", {})
+    actual = build_manifest(directory)["files"]
+    altered = [f"{p} (symbolic link)" for p in links]
+    altered += sorted(
+        f"{p} (changed)" for p in expected if p in actual and actual[p] != expected[p]
+    )
+    altered += sorted(f"{p} (missing)" for p in expected if p not in actual and p not in links)
+    altered += sorted(f"{p} (added)" for p in actual if p not in expected)
+    return IntegrityState(
+        "altered" if altered else "sealed", tuple(altered), manifest_digest(manifest)
+    )
+
+
+def require_intact(directory: Path, allow_altered: bool = False) -> IntegrityState:
+    """The gate before anything is scored or reported: exit 4 (``IntegrityError``)
+    naming the first file, unless the caller accepts altered evidence (it is then
+    stamped as such)."""
+    state = check_visit(directory)
+    if state.state == "sealed" or allow_altered:
+        return state
+    if state.state == "unsealed":
+        raise IntegrityError(
+            f"{directory}: evidence not sealed (no {MANIFEST_FILE}; an interrupted survey?)",
+            hint="finish or resume the survey, or seal it after checking with "
+            "`netsurvey verify --update`; --allow-altered renders it stamped",
+        )
+    more = f" and {len(state.files) - 1} more" if len(state.files) > 1 else ""
+    raise IntegrityError(
+        f"{directory}: evidence altered: {state.files[0]}{more}",
+        hint="`netsurvey verify` lists every file; restore the original visit, "
+        "or pass --allow-altered to render it stamped 'Evidence altered'",
+    )
+
+
+def open_visit(directory: Path, allow_altered: bool = False) -> tuple[Visit, IntegrityState]:
+    """Check a visit against its manifest, then read it: what every consumer starts with,
+    so `score`, `report` and `summary` accept and refuse the same visits."""
+    if not (directory / "visit.json").exists() and not (directory / "visit.json").is_symlink():
+        raise RecordsError(
+            f"{directory}: not a visit directory (no visit.json)",
+            hint="give the folder `netsurvey survey` wrote",
+        )
+    state = require_intact(directory, allow_altered)
+    return read_visit(directory), state
 
 
 def _record_problems(directory: Path) -> list[str]:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from netsurvey.errors import ReportError, UsageError
+from netsurvey.errors import IntegrityError, ReportError, UsageError
 from netsurvey.report.locale import DEFAULT_LANGUAGE, LANGUAGES
 
 # weasyprint takes a second to import: the rendering modules load only when a report
@@ -68,6 +68,13 @@ def register(subparsers: Any) -> None:
         help="folder with heatmap-<floor>.svg/png images (default VISIT_DIR/out)",
     )
     parser.add_argument(
+        "--allow-altered",
+        action="store_true",
+        help="render a visit whose files no longer match its manifest (or that has none); "
+        "every page is stamped 'Pierādījumi mainīti / Evidence altered' and the altered "
+        "files are listed (without it such a visit ends with exit 4)",
+    )
+    parser.add_argument(
         "--jobs",
         type=int,
         default=None,
@@ -105,18 +112,34 @@ def run(args: argparse.Namespace) -> int:
     if args.all_visits is not None:
         if args.visit_dir is not None:
             raise UsageError("give either VISIT_DIR or --all VISITS, not both")
-        return _run_all(args.all_visits, langs, args.out, args.scores, args.jobs)
+        return _run_all(
+            args.all_visits, langs, args.out, args.scores, args.jobs, args.allow_altered
+        )
     if args.visit_dir is None:
         raise UsageError("missing VISIT_DIR", hint="see `netsurvey report --help`")
     if len(langs) != 1:
         raise UsageError("one --lang per PDF", hint="use --all to render several languages")
     scores = load_scores(args.scores)
-    out = render_visit(args.visit_dir, scores, ReportRenderer(langs[0]), args.out, args.heatmaps)
+    out = render_visit(
+        args.visit_dir,
+        scores,
+        ReportRenderer(langs[0]),
+        args.out,
+        args.heatmaps,
+        allow_altered=args.allow_altered,
+    )
     print(f"wrote {out}", file=sys.stderr)
     return 0
 
 
-def _run_all(root: Path, langs: list[str], out_dir: Path, scores: Path, jobs: int | None) -> int:
+def _run_all(
+    root: Path,
+    langs: list[str],
+    out_dir: Path,
+    scores: Path,
+    jobs: int | None,
+    allow_altered: bool = False,
+) -> int:
     from netsurvey.report.batch import RenderJob, render_many
     from netsurvey.report.scoresfile import load_scores
     from netsurvey.report.visitfiles import find_visit_dirs
@@ -128,19 +151,24 @@ def _run_all(root: Path, langs: list[str], out_dir: Path, scores: Path, jobs: in
     seen: set[str] = set()
     names = {visit: _output_name(visit, seen) for visit in visits}
     render_jobs = [
-        RenderJob(visit, lang, out_dir / f"{names[visit]}.{lang}.pdf")
+        RenderJob(visit, lang, out_dir / f"{names[visit]}.{lang}.pdf", allow_altered)
         for visit in visits
         for lang in langs
     ]
     results = render_many(render_jobs, scores, jobs)
     failed = [r for r in results if not r.ok]
     for result in results:
-        line = (
-            f"wrote {result.job.out}"
-            if result.ok
-            else f"failed {result.job.visit_dir}: {result.message}"
-        )
+        message = str(result.message)
+        where = "" if message.startswith(str(result.job.visit_dir)) else f" {result.job.visit_dir}"
+        line = f"wrote {result.job.out}" if result.ok else f"failed{where}: {message}"
         print(line, file=sys.stderr)
+    if any(r.exit_code == IntegrityError.exit_code for r in failed):
+        raise IntegrityError(
+            f"{len(failed)} of {len(results)} reports not rendered; evidence altered or not "
+            "sealed in at least one visit (see the lines above)",
+            hint="`netsurvey verify VISIT_DIR` lists the files; --allow-altered renders "
+            "them stamped",
+        )
     if failed:
         raise ReportError(
             f"{len(failed)} of {len(results)} reports failed (see the lines above)",

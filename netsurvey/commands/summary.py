@@ -61,10 +61,19 @@ def register(subparsers: Any) -> None:
         default=READINESS_BAR_SCORE,
         help=f"overall score that counts as ready (default {READINESS_BAR_SCORE:g})",
     )
+    parser.add_argument(
+        "--allow-altered",
+        action="store_true",
+        help="include visits whose files no longer match their manifest (or have none); "
+        "without it such a visit ends with exit 4",
+    )
     parser.set_defaults(handler=run)
 
 
-def collect_rows(visits: list[Path], scores_path: Path, bar_score: float) -> list[SummaryRow]:
+def collect_rows(
+    visits: list[Path], scores_path: Path, bar_score: float, allow_altered: bool = False
+) -> list[SummaryRow]:
+    from netsurvey.integrity import open_visit
     from netsurvey.report.scoresfile import load_scores
     from netsurvey.report.summary import summary_row
     from netsurvey.report.visitfiles import find_visit_dirs, read_visit_files
@@ -75,6 +84,7 @@ def collect_rows(visits: list[Path], scores_path: Path, bar_score: float) -> lis
         raise ReportError("no visit directories (with visit.json) found in the given paths")
     rows = []
     for visit_dir in visit_dirs:
+        open_visit(visit_dir, allow_altered)
         visit = read_visit_files(visit_dir)
         school_id = visit.info.get("school_id")
         entry = scores.entry_for(visit.path, school_id if isinstance(school_id, str) else None)
@@ -90,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
     if bad:
         raise UsageError(f"--out {bad[0]}: unknown format", hint="use a .xlsx or .csv file name")
     locale = load_locale(args.lang)
-    rows = collect_rows(args.visits, args.scores, args.bar)
+    rows = collect_rows(args.visits, args.scores, args.bar, args.allow_altered)
     for out in outs:
         if out.suffix.lower() == ".xlsx":
             write_xlsx(rows, out, locale, args.bar)

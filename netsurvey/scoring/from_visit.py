@@ -22,6 +22,7 @@ Mapping rules (plain, documented in docs/features-format.md):
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import statistics
 from collections.abc import Mapping, Sequence
@@ -31,6 +32,7 @@ from typing import Any
 from netsurvey.devices import MergedDevice, merged_devices
 from netsurvey.errors import RecordsError
 from netsurvey.records import Measurement, Visit, read_visit
+from netsurvey.scoring.coverage import CoverageFacts
 from netsurvey.scoring.features import (
     AccessPoint,
     Cart,
@@ -40,6 +42,7 @@ from netsurvey.scoring.features import (
     Switch,
     Wan,
 )
+from netsurvey.wifi.store import current_point_records
 
 logger = logging.getLogger(__name__)
 
@@ -167,7 +170,7 @@ class _Builder:
         per_room: dict[str, dict[str, Any]] = {}
         radios: dict[str, dict[str, Any]] = {}
         hears: dict[str, set[str]] = {}
-        for record in self.visit.by_probe("wifi_point"):
+        for record in current_point_records(self.visit.measurements):  # repeats/undos honoured
             if record.status != "ok":
                 continue
             details = record.details
@@ -440,6 +443,66 @@ class _Builder:
         ]
         return carts, circuits
 
+    # -- coverage ------------------------------------------------------------------
+    def _switch_chains(self, classrooms: set[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(every switch between a classroom AP and the core, the switches APs plug into).
+        An inventory that does not say what feeds its APs counts every switch."""
+        switches = {
+            str(d["id"]): d for d in self.devices() if d.get("role") == "switch" and d.get("id")
+        }
+        access: list[str] = []
+        feeding: list[str] = []
+        for device in self.devices():
+            if device.get("role") != "ap" or str(device.get("room")) not in classrooms:
+                continue
+            upstream = device.get("uplink_to")
+            if upstream in switches and str(upstream) not in access:
+                access.append(str(upstream))
+            while upstream in switches and str(upstream) not in feeding:
+                feeding.append(str(upstream))
+                upstream = switches[str(upstream)].get("uplink_to")
+        if not feeding:
+            feeding = access = list(switches)
+        return tuple(feeding), tuple(access)
+
+    def coverage(self, per_room: Mapping[str, Any]) -> CoverageFacts:
+        classrooms = [
+            str(r.get("id")) for r in self.rooms_info() if r.get("kind", "classroom") == "classroom"
+        ]
+        skipped: dict[str, str] = {}
+        for record in self.visit.by_probe("wifi_point"):
+            room = str(record.details.get("room") or "")
+            reason = record.details.get("skipped")
+            if record.status == "skipped" and room and isinstance(reason, str) and reason.strip():
+                skipped[room] = reason.strip()
+        runs = [
+            dt.datetime.fromisoformat(r.started_at)
+            for r in self.visit.by_probe("speedtest")
+            if r.status == "ok" and (_number(r.metrics.get("download_bps")) or 0) > 0
+        ]
+        span = (max(runs) - min(runs)).total_seconds() if len(runs) > 1 else None
+        feeding, access = self._switch_chains(set(classrooms))
+        if self._merged is None:
+            self._merged = merged_devices(self.visit)
+        circuits = {
+            str(c.get("id")) for c in self.school.get("circuits") or () if isinstance(c, Mapping)
+        }
+        carts = [c for c in self.school.get("carts") or () if isinstance(c, Mapping)]
+        return CoverageFacts(
+            classrooms=tuple(classrooms),
+            surveyed=tuple(room for room in classrooms if room in per_room),
+            skipped=tuple((room, why) for room, why in skipped.items() if room not in per_room),
+            speedtests=len(runs),
+            speedtest_span_s=span,
+            feeding_switches=feeding,
+            access_switches=access,
+            switches_read=tuple(sorted(self._merged)),
+            carts=tuple(str(c.get("id")) for c in carts),
+            carts_on_known_circuits=tuple(
+                str(c.get("id")) for c in carts if str(c.get("circuit")) in circuits
+            ),
+        )
+
     # -- all -------------------------------------------------------------------------
     def build(self) -> SchoolFeatures:
         per_room, aps, ap_of_radio = self.wifi()
@@ -499,6 +562,7 @@ class _Builder:
             visit=str(self.visit.directory),
             missing=tuple(self.missing),
             evidence=tuple((k, tuple(v)) for k, v in self.evidence.items()),
+            coverage=self.coverage(per_room),
         )
 
 
@@ -506,11 +570,17 @@ def _int(value: Any) -> int | None:
     return int(value) if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def features_of_visit(visit: Visit) -> SchoolFeatures:
+    """Build the scorer's features from a visit already read (and checked)."""
+    return _Builder(visit).build()
+
+
 def features_from_visit(directory: Path) -> SchoolFeatures:
-    """Build the scorer's features from one visit directory."""
+    """Build the scorer's features from one visit directory (no integrity check: the
+    commands check first, through ``netsurvey.integrity.open_visit``)."""
     if not (directory / "visit.json").is_file():
         raise RecordsError(
             f"{directory}: not a visit directory (no visit.json)",
             hint="give the folder `netsurvey survey` wrote",
         )
-    return _Builder(read_visit(directory)).build()
+    return features_of_visit(read_visit(directory))
