@@ -44,6 +44,8 @@ SUITES = {
     "hostile_target_no_dns_capture": "tests/hostile/test_target_no_dns.py",
     "option_values_and_log_hygiene": "tests/hostile/test_cli_hygiene.py",
     "sigterm_and_report_worker_cleanup": "tests/hostile/test_signals.py",
+    "all_probes_failed_no_grade": "tests/trust/test_incomplete.py",
+    "evidence_altered_unsealed_symlinked": "tests/trust/test_integrity.py",
 }
 
 

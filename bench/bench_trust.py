@@ -63,7 +63,7 @@ def grow_visit(source: Path, target: Path, megabytes: int) -> int:
             continue  # the sample keeps a torn last line on purpose
     written = 0
     count = 0
-    with (target / "measurements.jsonl").open("a", encoding="utf-8") as handle:
+    with (target / "measurements.jsonl").open("w", encoding="utf-8") as handle:
         while written < megabytes * 1_000_000:
             for record in records:
                 copy = {**record, "id": f"{record['id']}-r{count}"}

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from netsurvey import __version__
-from netsurvey.errors import RecordsError, SchemaVersionError
+from netsurvey.errors import IntegrityError, RecordsError, SchemaVersionError
 from probes.base import STATUSES, JSONValue, RawArtifact, Status
 
 log = logging.getLogger(__name__)
@@ -378,7 +378,21 @@ class VisitWriter:
 
     def seal(self) -> str:
         """Rewrite manifest.json over every file in the visit; returns its digest.
-        Call it when a command has finished appending (survey, wifi point, power walk)."""
+        Call it when a command has finished appending (survey, wifi point, power walk).
+
+        Sealing never launders a change made outside netsurvey: every file the previous
+        manifest lists must be unchanged, except measurements.jsonl, which may only have
+        grown (its sealed bytes are still its beginning). Otherwise the old manifest stays
+        and ``IntegrityError`` names the file; the records just appended are kept."""
+        previous = read_manifest(self.directory)
+        if previous is not None:
+            problem = _changed_since(self.directory, previous)
+            if problem is not None:
+                raise IntegrityError(
+                    f"{self.directory}: not sealed again: {problem} since the last seal",
+                    hint="the new records are saved; `netsurvey verify` shows what changed "
+                    "outside netsurvey",
+                )
         return write_manifest(self.directory)
 
     def append(self, measurement: Measurement) -> None:
@@ -532,7 +546,49 @@ def build_manifest(directory: Path) -> dict[str, Any]:
             if relative.startswith(("out/", "signature")):
                 continue
             files[relative] = sha256_file(path)
-    return {"schema_version": SCHEMA_VERSION, "created_at": iso(utc_now()), "files": files}
+    sizes: dict[str, int] = {}
+    if MEASUREMENTS_FILE in files:  # hash exactly the bytes counted: appends may follow
+        sizes[MEASUREMENTS_FILE] = (directory / MEASUREMENTS_FILE).stat().st_size
+        files[MEASUREMENTS_FILE] = _prefix_sha256(
+            directory / MEASUREMENTS_FILE, sizes[MEASUREMENTS_FILE]
+        )
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "created_at": iso(utc_now()),
+        "files": files,
+        "sizes": sizes,
+    }
+
+
+def _prefix_sha256(path: Path, length: int) -> str:
+    digest = hashlib.sha256()
+    remaining = length
+    with path.open("rb") as handle:
+        while remaining > 0:
+            chunk = handle.read(min(remaining, 1 << 20))
+            if not chunk:
+                break
+            digest.update(chunk)
+            remaining -= len(chunk)
+    return digest.hexdigest()
+
+
+def _changed_since(directory: Path, manifest: Mapping[str, Any]) -> str | None:
+    """The first file the manifest lists that changed other than by appending records."""
+    files: Mapping[str, str] = manifest.get("files", {})
+    sizes: Mapping[str, int] = manifest.get("sizes", {})
+    for relative, sealed in files.items():
+        path = directory / relative
+        if path.is_symlink() or not path.is_file():
+            return f"{relative} is missing"
+        if relative == MEASUREMENTS_FILE and relative in sizes:
+            if path.stat().st_size < sizes[relative] or _prefix_sha256(
+                path, sizes[relative]
+            ) != sealed:
+                return f"{relative} was rewritten (not only appended to)"
+        elif relative != MEASUREMENTS_FILE and sha256_file(path) != sealed:
+            return f"{relative} was changed"
+    return None
 
 
 def manifest_digest(manifest: Mapping[str, Any]) -> str:

@@ -149,3 +149,29 @@ def test_score_report_and_summary_refuse_the_same_visits(
     write_manifest(visit)  # sealed as it is: the records themselves are the problem
     outcomes = run_all(visit, scores, tmp_path)
     assert {code for code, _ in outcomes.values()} == {3}, outcomes
+
+
+def test_sealing_again_never_launders_a_change(visit: Path) -> None:
+    """A later command that appends and seals (wifi point, power walk) keeps the old
+    manifest when something else changed, so the change stays visible."""
+    from netsurvey.errors import IntegrityError
+    from netsurvey.integrity import check_visit
+    from netsurvey.records import VisitWriter, read_visit
+
+    writer = VisitWriter.open(visit)
+    record = read_visit(visit).measurements[0]
+    writer.append(record)  # an honest append: sealing again is fine
+    writer.seal()
+    assert check_visit(visit).state == "sealed"
+    name = first_raw(visit).name
+    first_raw(visit).write_bytes(b"edited between two commands")
+    writer.append(record)
+    with pytest.raises(IntegrityError, match=name):
+        writer.seal()
+    state = check_visit(visit)
+    assert state.state == "altered" and any(name in f for f in state.files)
+    lines = (visit / "measurements.jsonl").read_bytes().splitlines()
+    (visit / "measurements.jsonl").write_bytes(b"\n".join(lines[1:]) + b"\n")  # rewritten
+    first_raw(visit).unlink()
+    with pytest.raises(IntegrityError, match="missing|rewritten"):
+        writer.seal()
