@@ -131,13 +131,24 @@ def main() -> None:
         big = commands(big_visit, work, "big")
         planned = {
             "rooms_1000_scored": run_measured(
-                ["score", "--features", str(features_file(work / "r1000.yaml", 1000)),
-                 "--out", str(work / "p1.json"), "--no-upgrades"]
-            ),  # fmt: skip
+                [
+                    "score",
+                    "--features",
+                    str(features_file(work / "r1000.yaml", 1000)),
+                    "--out",
+                    str(work / "p1.json"),
+                    "--no-upgrades",
+                ]
+            ),
             "rooms_10000_refused": run_measured(
-                ["score", "--features", str(features_file(work / "r10000.yaml", 10_000)),
-                 "--out", str(work / "p2.json")]
-            ),  # fmt: skip
+                [
+                    "score",
+                    "--features",
+                    str(features_file(work / "r10000.yaml", 10_000)),
+                    "--out",
+                    str(work / "p2.json"),
+                ]
+            ),
         }
     report_rss = float(big["report"]["peak_rss_mb"])  # type: ignore[arg-type]
     result = {

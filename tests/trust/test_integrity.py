@@ -173,5 +173,5 @@ def test_sealing_again_never_launders_a_change(visit: Path) -> None:
     lines = (visit / "measurements.jsonl").read_bytes().splitlines()
     (visit / "measurements.jsonl").write_bytes(b"\n".join(lines[1:]) + b"\n")  # rewritten
     first_raw(visit).unlink()
-    with pytest.raises(IntegrityError, match="missing|rewritten"):
+    with pytest.raises(IntegrityError, match=r"missing|rewritten"):
         writer.seal()
