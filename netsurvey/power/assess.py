@@ -1,4 +1,4 @@
-"""Per-circuit, per-RCD and per-cart verdicts for charging carts (model basis §4).
+"""Per-circuit, per-RCD and per-cart verdicts for charging carts (docs/model.md §6).
 
 Every electrical figure comes from ``netsurvey.power.model``; this module decides
 which numbers to feed it (measured where there is a reading, estimated otherwise),

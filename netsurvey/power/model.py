@@ -1,4 +1,4 @@
-"""Electrical model of charging carts (model-basis §4), as pure numpy functions.
+"""Electrical model of charging carts (docs/model.md §6), as pure numpy functions.
 
 Every function broadcasts over any leading axes, so the scorer can evaluate
 schools x scenarios x Monte-Carlo draws in one call and the cart assessment can
@@ -28,7 +28,7 @@ def charger_input_current_a(
     """RMS mains current of one charger delivering ``charger_w`` at its output.
 
     Input power is ``charger_w / efficiency``; breakers trip on rms current, so
-    the current is ``P_in / (V * PF)`` (model-basis §4.1).
+    the current is ``P_in / (V * PF)`` (docs/model.md §6.1).
     """
     input_w = np.asarray(charger_w, dtype=np.float64) / np.asarray(efficiency, dtype=np.float64)
     return np.asarray(
@@ -48,7 +48,7 @@ def circuit_current_a(
 ) -> FloatArray:
     """RMS current of a circuit: the chargers energised together plus other loads.
 
-    ``I = N * P_in / (V * PF) + P_other / (V * PF_other)`` (model-basis §4.2).
+    ``I = N * P_in / (V * PF) + P_other / (V * PF_other)`` (docs/model.md §6.1).
     """
     per_charger_a = charger_input_current_a(charger_w, efficiency, power_factor, voltage_v)
     other_a = np.asarray(other_loads_w, dtype=np.float64) / (
@@ -71,11 +71,11 @@ def charge_time_s(
     battery_charge_w: ArrayLike,
     taper_factor: ArrayLike = 0.4,
 ) -> FloatArray:
-    """Time to charge one device from ``soc_start`` to ``soc_end`` (model-basis §4.3).
+    """Time to charge one device from ``soc_start`` to ``soc_end`` (docs/model.md §6.3).
 
     Constant current at ``battery_charge_w`` up to 80 % state of charge, then a
     constant-voltage taper above 80 % at ``taper_factor`` of that power.  The
-    basis example (47 Wh, 0.2 -> 1.0, 30 W) gives about 1.7 h.
+    worked example (47 Wh, 0.2 -> 1.0, 30 W) gives about 1.7 h.
     """
     battery = np.asarray(battery_wh, dtype=np.float64)
     start = np.asarray(soc_start, dtype=np.float64)

@@ -1,4 +1,4 @@
-"""Assumptions of the charging-cart assessment, with the model basis' defaults (§4, §7).
+"""Assumptions of the charging-cart assessment, with the defaults of docs/model.md §6, §12.
 
 Deterministic verdicts use the mode of each assumed distribution (PF 0.55 of the
 triangular 0.5/0.55/0.7); the scorer samples the whole range itself.

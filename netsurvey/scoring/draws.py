@@ -23,7 +23,7 @@ MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
 MIX_2 = np.uint64(0x94D049BB133111EB)
 TWO_PI = 2.0 * np.pi
 
-# Streams: one per random quantity of model-basis §5.5.
+# Streams: one per random quantity (docs/model.md §8).
 ROOM_OFFSET = 1
 ROOM_NOISE = 2
 ROOM_DEMAND = 3

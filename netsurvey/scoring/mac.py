@@ -1,4 +1,4 @@
-"""MAC goodput of an A-MPDU TXOP and Bianchi contention (model-basis §2.3, §2.4)."""
+"""MAC goodput of an A-MPDU TXOP and Bianchi contention (docs/model.md §4.4, §4.5)."""
 
 from __future__ import annotations
 

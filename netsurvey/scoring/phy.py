@@ -1,4 +1,4 @@
-"""802.11 PHY rates and the RSSI/SNR -> MCS rule (model-basis §2.1, §2.2).
+"""802.11 PHY rates and the RSSI/SNR -> MCS rule (docs/model.md §4.1, §4.2).
 
 Everything here is a small table indexed by a radio configuration
 (standard, channel width, spatial streams) and an MCS 0..11.  The scorer
@@ -128,7 +128,7 @@ def mcs_thresholds(
     fade_margin_db: float,
     he_extra_snr_db: tuple[float, float],
 ) -> McsThresholds:
-    """Per-MCS thresholds of the rule in §2.2, fade margin folded in.
+    """Per-MCS thresholds of the rule in docs/model.md §4.2, fade margin folded in.
 
     ``ok[m] = RSSI - M_fade >= S_min20[m] + bw_off - G_impl`` and
     ``RSSI - noise - M_fade >= SNR_vendor[m]``.

@@ -1,4 +1,4 @@
-"""The worked cases of model-basis §4.2-4.3 give the verdicts the basis derives."""
+"""The worked cases of docs/model.md §6.2-6.3 give the verdicts derived there."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def test_unsequenced_30_slot_cart_fails_on_b10() -> None:
     assert c1.verdict == "fail"
     assert c1.limit_a == pytest.approx(8.0)
     assert c1.used_a == pytest.approx(30 * 45 / 0.88 / (230 * 0.55), rel=1e-9)
-    assert c1.chargers_capacity == 19  # basis table: B10 at PF 0.55, 51 W
+    assert c1.chargers_capacity == 19  # docs/model.md §6.2 table: B10 at PF 0.55, 51 W
     assert result.cart("k1").verdict == "fail"
     assert result.verdict == "fail"
     kinds = {r.kind for r in result.recommendations}
@@ -44,7 +44,7 @@ def test_unsequenced_30_slot_cart_passes_on_b16() -> None:
     c1 = result.circuit("c1")
     assert c1.verdict == "pass"
     assert c1.limit_a == pytest.approx(12.8)
-    assert c1.chargers_capacity == 31  # basis: 31 per B16 at PF 0.55 / 51 W
+    assert c1.chargers_capacity == 31  # docs/model.md §6.2: 31 per B16 at PF 0.55 / 51 W
     assert c1.carts_capacity == 1
     assert result.verdict == "pass"
     assert c1.inrush_risk  # unsequenced: a warning, not a failure
@@ -57,7 +57,7 @@ def test_three_sequenced_carts_share_one_b16_and_one_rcd() -> None:
     c1 = result.circuit("c1")
     assert c1.concurrent_chargers == 30
     assert c1.verdict == "pass"
-    assert c1.carts_capacity == 3  # basis: 3 sequenced carts per B16 by current
+    assert c1.carts_capacity == 3  # docs/model.md §6.2: 3 sequenced carts per B16 by current
     (rcd,) = result.rcds
     assert rcd.adapters == 30
     assert rcd.max_adapters_worst == 36

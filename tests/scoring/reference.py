@@ -1,6 +1,6 @@
 """A plain per-school, per-draw Python implementation of the scoring model (test oracle).
 
-It follows docs/model-basis.md and the simplifications documented in
+It follows docs/model.md and the simplifications documented in
 netsurvey/scoring/model.py with scalar arithmetic and explicit loops, sharing only
 the inputs with the vectorised model: the physics tables (phy/mac), the feature
 parsing helpers and the counter-based random numbers.

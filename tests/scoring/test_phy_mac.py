@@ -1,4 +1,4 @@
-"""Unit anchors of model-basis §2 and §3: PHY tables, the MCS rule, MAC goodput, Bianchi."""
+"""Unit anchors of docs/model.md §4 and §5.1: PHY tables, the MCS rule, MAC goodput, Bianchi."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from netsurvey.scoring.phy import (
 from netsurvey.scoring.profile import Profile
 from netsurvey.scoring.tables import build_tables, desk_quantiles
 
-# model-basis §2.1, 1 spatial stream, Mbit/s (SemFio / H3C).
+# docs/model.md §4.1, 1 spatial stream, Mbit/s (SemFio / H3C).
 PUBLISHED_1SS = {
     ("HT", 20): [6.5, 13, 19.5, 26, 39, 52, 58.5, 65],
     ("HT", 40): [13.5, 27, 40.5, 54, 81, 108, 121.5, 135],
@@ -72,7 +72,7 @@ def test_mcs_rule_reproduces_the_sensitivity_table(width: int) -> None:
         assert select_mcs(at - 0.01, very_quiet, thresholds) == mcs - 1
 
 
-# model-basis §2.2 "Model output" table: noise -93 dBm, G_impl 5, M_fade 3, TCP n_agg 32.
+# docs/model.md §4.2 worked check of the rule: noise -93 dBm, G_impl 5, M_fade 3, TCP n_agg 32.
 SENSITIVITY_TABLE = {
     ("VHT", 20): [
         (8, 156, 124),
@@ -160,7 +160,7 @@ def test_vectorised_mcs_rule_matches_scalar_rule() -> None:
     assert got.tolist() == [select_mcs(float(r), -91.0, thresholds) for r in rssi]
 
 
-# model-basis §2.3 results table.
+# docs/model.md §4.4 results table.
 @pytest.mark.parametrize(
     ("config", "mcs", "shape", "published"),
     [

@@ -1,4 +1,4 @@
-"""netsurvey.power.model against the worked numbers of model-basis §4."""
+"""netsurvey.power.model against the worked numbers of docs/model.md §6."""
 
 from __future__ import annotations
 
