@@ -14,13 +14,17 @@ from netsurvey.commands._common import add_command, parse_target, print_json
 from netsurvey.errors import NetsurveyError, UsageError
 from netsurvey.records import VisitWriter
 from netsurvey.wifi.collect import IperfPlan, PointRequest, record_point, take_point
-from netsurvey.wifi.sources import LiveSource, PointSource, ReplayScript, ReplaySource
+from netsurvey.wifi.sources import (
+    LiveSource,
+    PointSource,
+    ReplayScript,
+    ReplaySource,
+    replay_file,
+)
 from netsurvey.wifi.store import VisitSurvey, load_survey
 from netsurvey.wifi.summary import point_summary
 from netsurvey.wifi.thresholds import WifiThresholds
 from probes.base import ProbeUnavailable
-
-REPLAY_SUFFIXES = (".json", ".iw", ".txt", ".out", ".pcap", ".cap", ".nmcli", ".iwlist")
 
 
 class WifiSurveyError(NetsurveyError):
@@ -240,18 +244,6 @@ def _live_source(args: argparse.Namespace) -> LiveSource:
     return source
 
 
-def _replay_file(folder: Path, room: str, number: int) -> Path:
-    for stem in (f"{room}-{number}", room):
-        for suffix in REPLAY_SUFFIXES:
-            candidate = folder / f"{stem}{suffix}"
-            if candidate.is_file():
-                return candidate
-    raise UsageError(
-        f"--replay {folder}: no recording for room {room} point {number}",
-        hint=f"add {room}-{number}.json or {room}.json (or a scan file such as {room}.iw)",
-    )
-
-
 def _check_counts(args: argparse.Namespace) -> None:
     if args.scans < 1 or args.scans > 20:
         raise UsageError(f"--scans {args.scans}: use 1 to 20")
@@ -316,7 +308,7 @@ def run_walk(args: argparse.Namespace) -> int:
         folder = replay
 
         def sources(room: str, number: int) -> PointSource:
-            return ReplaySource(ReplayScript.load(_replay_file(folder, room, number)))
+            return ReplaySource(ReplayScript.load(replay_file(folder, room, number)))
 
     settings = WalkSettings(
         points_per_room=args.points_per_room,

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import logging
 import mimetypes
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any
 
-from netsurvey.errors import NetsurveyError
+from netsurvey.errors import NetsurveyError, RecordsError
 from netsurvey.power.recordio import (
     CART_INVENTORY,
     WalkEntry,
@@ -27,11 +27,72 @@ from netsurvey.power.recordio import (
 from netsurvey.power.settings import DEFAULT_SETTINGS
 from netsurvey.power.spec import MeasuredLoad
 from netsurvey.power.walkforms import FORMS, AnswerError, Field
-from netsurvey.records import VisitWriter, new_id, read_visit
+from netsurvey.records import Measurement, VisitWriter, new_id, read_visit
+from probes.base import RawArtifact
 
 log = logging.getLogger(__name__)
 
 MENU = "c = circuit, k = cart, r = clamp reading, p = photo of a label, n = room done, q = quit"
+
+
+def context_problem(
+    kind: str,
+    name: str,
+    value: Any,
+    fields: Mapping[str, Any],
+    circuits: Collection[str],
+    carts: Collection[str],
+) -> str | None:
+    """What is wrong with an answer given the others and what is declared (None = fine).
+    The terminal walk and the field companion's forms share these rules."""
+    if kind == "cart" and name == "slots_at_once" and value > fields.get("slots", value):
+        return f"slots_at_once: {value} is more than the cart's {fields['slots']} slots"
+    known = {*circuits, *carts}
+    if kind == "reading" and name == "subject" and value not in known:
+        return (
+            f"subject: {value!r} is not a declared circuit or cart (declared: "
+            f"{', '.join(sorted(known)) or 'none yet'}); add it first with c or k"
+        )
+    current_a = fields.get("current_a")
+    if kind == "reading" and name == "power_w" and value is None and current_a is None:
+        return "power_w: a reading needs the current or the power; q to stop"
+    if kind == "reading" and name == "power_w" and value and current_a:
+        apparent_va = DEFAULT_SETTINGS.voltage_v * current_a
+        if value > 1.05 * apparent_va:
+            return (
+                f"power_w: {value:g} W is more than {DEFAULT_SETTINGS.voltage_v:g} V x "
+                f"{current_a:g} A = {apparent_va:.0f} VA; re-read the meter"
+            )
+    return None
+
+
+def save_photo(
+    writer: VisitWriter,
+    entry_id: str,
+    room: str | None,
+    fields: dict[str, Any],
+    photo: RawArtifact,
+) -> Measurement:
+    """Store a photo (breaker label, cart plate) as raw evidence with its sha256, then
+    its ``cart_inventory`` record (kind ``photo``) pointing at it. Used by the terminal
+    walk (a file path) and the field companion (an upload from the phone camera)."""
+    record_id = new_id()
+    (ref,) = writer.write_raw(record_id, [photo])
+    record = make_record(
+        CART_INVENTORY,
+        f"power_walk:photo:{entry_id}",
+        details={
+            "kind": "photo",
+            "id": entry_id,
+            "room": room,
+            "fields": {**fields, "path": ref.path},
+            "complete": True,
+        },
+        raw=(ref,),
+        record_id=record_id,
+    )
+    writer.append(record)
+    return record
 
 
 class _Stop(Exception):
@@ -145,10 +206,9 @@ class PowerWalk:
     def check_in_context(
         self, kind: str, field: Field, value: Any, fields: dict[str, Any], room: str | None
     ) -> Any:
-        if kind == "cart" and field.name == "slots_at_once" and value > fields.get("slots", value):
-            raise AnswerError(
-                f"slots_at_once: {value} is more than the cart's {fields['slots']} slots"
-            )
+        problem = context_problem(kind, field.name, value, fields, self.circuits, self.carts)
+        if problem:
+            raise AnswerError(problem)
         if kind == "cart" and field.name == "circuit" and value not in self.circuits:
             declared = ", ".join(sorted(self.circuits)) or "none yet"
             self._say(f"    ! circuit: {value!r} is not a declared circuit (declared: {declared})")
@@ -158,23 +218,6 @@ class PowerWalk:
             partial = dict(started.fields) if started else {}
             if self.fill("circuit", value, room, partial) is None or value not in self.circuits:
                 raise AnswerError(f"circuit: {value} was not declared")
-        known = {*self.circuits, *self.carts}
-        if kind == "reading" and field.name == "subject" and value not in known:
-            raise AnswerError(
-                f"subject: {value!r} is not a declared circuit or cart (declared: "
-                f"{', '.join(sorted(known)) or 'none yet'}); add it first with c or k"
-            )
-        no_current = fields.get("current_a") is None
-        if kind == "reading" and field.name == "power_w" and value is None and no_current:
-            raise AnswerError("power_w: a reading needs the current or the power; q to stop")
-        current_a = fields.get("current_a")
-        if kind == "reading" and field.name == "power_w" and value and current_a:
-            apparent_va = DEFAULT_SETTINGS.voltage_v * current_a
-            if value > 1.05 * apparent_va:
-                raise AnswerError(
-                    f"power_w: {value:g} W is more than {DEFAULT_SETTINGS.voltage_v:g} V x "
-                    f"{current_a:g} A = {apparent_va:.0f} VA; re-read the meter"
-                )
         if kind == "photo" and field.name == "path":
             path = Path(str(value).strip("'\"")).expanduser()
             if not path.is_file():
@@ -220,26 +263,17 @@ class PowerWalk:
             self.writer.append(reading_record(load, room))
             self._say(f"  saved reading on {load.subject} {subject_id}")
         elif kind == "photo":
-            record_id = new_id()
             source = Path(filled["path"])
             media_type = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
-            ref = self.writer.attach_file(record_id, source, media_type)
-            self.writer.append(
-                make_record(
-                    CART_INVENTORY,
-                    f"power_walk:photo:{entry_id}",
-                    details={
-                        "kind": "photo",
-                        "id": entry_id,
-                        "room": room,
-                        "fields": {**filled, "path": ref.path},
-                        "complete": True,
-                    },
-                    raw=(ref,),
-                    record_id=record_id,
-                )
+            try:
+                data = source.read_bytes()
+            except OSError as exc:
+                raise RecordsError(f"{source}: cannot read ({exc.strerror})") from None
+            record = save_photo(
+                self.writer, entry_id, room, filled, RawArtifact(source.name, data, media_type)
             )
-            self._remember(WalkEntry("photo", entry_id, room, filled, True, record_id))
+            ref = record.raw[0]
+            self._remember(WalkEntry("photo", entry_id, room, filled, True, record.id))
             self._say(f"  photo saved as {ref.path} (sha256 {ref.sha256[:12]}...)")
 
     def resume_unfinished(self) -> None:

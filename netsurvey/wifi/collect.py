@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from netsurvey.records import Measurement, VisitWriter, iso, new_id, utc_now
-from netsurvey.wifi.points import POINT_PROBE, average_scans
+from netsurvey.wifi.points import POINT_PROBE, WITHDRAWS, average_scans
 from netsurvey.wifi.sources import PointSource, Reading
 from probes.base import ProbeError, RawArtifact, Scope, Target
 from probes.registry import load_probe
@@ -221,4 +221,23 @@ def skipped_room(room: str, reason: str) -> Measurement:
         duration_s=0.0,
         target={"host": None, "port": None, "device_id": None, "room": room},
         details={"room": room, "skipped": reason},
+    )
+
+
+def withdrawn_point(
+    point_id: str, room: str, reason: str = "undone by the technician"
+) -> Measurement:
+    """The undo of a point: a new record that takes it back (records stay append-only;
+    readers drop the point, see ``store.current_point_records``)."""
+    now = iso(utc_now())
+    return Measurement(
+        id=new_id(),
+        job_id=f"{POINT_PROBE}:{room}",
+        probe=POINT_PROBE,
+        status="invalid",
+        started_at=now,
+        finished_at=now,
+        duration_s=0.0,
+        target={"host": None, "port": None, "device_id": None, "room": room},
+        details={"room": room, WITHDRAWS: point_id, "reason": reason},
     )

@@ -10,6 +10,7 @@ from typing import Any
 from probes.wifi_parsers import Bss
 
 POINT_PROBE = "wifi_point"
+WITHDRAWS = "withdraws"  # details key of an undo record: the id of the point it takes back
 
 
 def average_scans(scans: Sequence[Sequence[Bss]]) -> list[dict[str, Any]]:

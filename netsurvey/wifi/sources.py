@@ -107,3 +107,20 @@ class ReplaySource:
         if path is None:
             return None
         return await _run(WifiLinkProbe(), {"replay": str(path)})
+
+
+REPLAY_SUFFIXES = (".json", ".iw", ".txt", ".out", ".pcap", ".cap", ".nmcli", ".iwlist")
+
+
+def replay_file(folder: Path, room: str, number: int) -> Path:
+    """The recording for point ``number`` (1-based) of ``room`` in a replay folder:
+    ``ROOM-N.*`` first, else ``ROOM.*`` (the walk's naming; see ``wifi walk --replay``)."""
+    for stem in (f"{room}-{number}", room):
+        for suffix in REPLAY_SUFFIXES:
+            candidate = folder / f"{stem}{suffix}"
+            if candidate.is_file():
+                return candidate
+    raise UsageError(
+        f"--replay {folder}: no recording for room {room} point {number}",
+        hint=f"add {room}-{number}.json or {room}.json (or a scan file such as {room}.iw)",
+    )

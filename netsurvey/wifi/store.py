@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from netsurvey.records import Measurement, read_visit
 from netsurvey.wifi.aps import ApIndex
-from netsurvey.wifi.points import POINT_PROBE, SurveyPoint
+from netsurvey.wifi.points import POINT_PROBE, WITHDRAWS, SurveyPoint
 from netsurvey.wifi.school import SurveySchool
 
 DEVICE_PROBES = ("snmp", "ssh")
@@ -31,18 +31,51 @@ class VisitSurvey:
         return [p for p in self.points if p.room == room and p.status == "ok"]
 
 
+def is_withdrawal(record: Measurement) -> bool:
+    """An undo: a ``wifi_point`` record that only withdraws an earlier point."""
+    return record.probe == POINT_PROBE and bool(record.details.get(WITHDRAWS))
+
+
+def superseded_ids(measurements: Iterable[Measurement]) -> set[str]:
+    """Ids of points that a later record repeats (``replaces``) or undoes (``withdraws``)."""
+    gone: set[str] = set()
+    for record in measurements:
+        if record.probe != POINT_PROBE:
+            continue
+        for key in ("replaces", WITHDRAWS):
+            if record.details.get(key):
+                gone.add(str(record.details[key]))
+    return gone
+
+
+def current_point_records(measurements: tuple[Measurement, ...]) -> list[Measurement]:
+    """The ``wifi_point`` records that are survey points now: not skips, not undo
+    records, not repeated or undone later. Every consumer (rooms, heatmaps, the scorer,
+    the field companion) reads points through this, so an undo counts everywhere."""
+    gone = superseded_ids(measurements)
+    return [
+        m
+        for m in measurements
+        if m.probe == POINT_PROBE
+        and m.status != "skipped"
+        and not is_withdrawal(m)
+        and m.id not in gone
+    ]
+
+
 def current_points(measurements: tuple[Measurement, ...]) -> tuple[list[SurveyPoint], set[str]]:
-    records = [m for m in measurements if m.probe == POINT_PROBE]
-    replaced = {str(m.details.get("replaces")) for m in records if m.details.get("replaces")}
+    current = {m.id for m in current_point_records(measurements)}
     skipped: set[str] = set()
     points: list[SurveyPoint] = []
-    for record in records:
+    for record in measurements:
+        if record.probe != POINT_PROBE or is_withdrawal(record):
+            continue
         room = str(record.details.get("room", ""))
         if record.status == "skipped":
             skipped.add(room)
             continue
         skipped.discard(room)  # measured after all
-        if record.id not in replaced:
+        if record.id in current:
             points.append(SurveyPoint.from_details(record.id, record.details, record.status))
     return points, skipped
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from netsurvey.errors import RecordsError
+from netsurvey.records import write_manifest
 from netsurvey.scoring.from_visit import features_from_visit
 from netsurvey.scoring.pipeline import score_schools
 from netsurvey.scoring.profile import Profile
@@ -151,6 +152,7 @@ def write_visit(directory: Path, speedtests: bool = True) -> Path:
             record("m-6", "speedtest", status="failed", metrics={"download_bps": None}),
         ]
     (directory / "measurements.jsonl").write_text("\n".join(lines) + "\n")
+    write_manifest(directory)  # sealed, as a finished survey leaves it
     return directory
 
 
