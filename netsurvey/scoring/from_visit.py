@@ -42,6 +42,7 @@ from netsurvey.scoring.features import (
     Switch,
     Wan,
 )
+from netsurvey.wifi.serving import bssid_of, room_serving, serving_bss
 from netsurvey.wifi.store import current_point_records
 
 logger = logging.getLogger(__name__)
@@ -107,26 +108,15 @@ def _width(bss: Mapping[str, Any]) -> int:
     return int(width) if width in (20.0, 40.0, 80.0, 160.0) else 20
 
 
-BAND_STEERING_MIN_DBM = -75.0  # common band-steering threshold (Aruba/Cisco/UniFi defaults)
-
-
 def _serving(details: Mapping[str, Any], ssids: Sequence[str]) -> Mapping[str, Any] | None:
-    bss_list = [b for b in details.get("bss") or () if isinstance(b, Mapping)]
-    link = details.get("link")
-    if isinstance(link, Mapping) and link.get("bssid"):
-        wanted = str(link["bssid"]).lower()
-        for bss in bss_list:
-            if str(bss.get("bssid", "")).lower() == wanted:
-                return bss
-    ours = [b for b in bss_list if not ssids or b.get("ssid") in ssids]
-    ours = [
-        b for b in ours if _number(b.get("signal_dbm")) is not None and _number(b.get("channel"))
+    """The one serving-AP rule (``wifi/serving.py``); the scorer also needs the channel."""
+    bss_list = [
+        b
+        for b in details.get("bss") or ()
+        if isinstance(b, Mapping) and _number(b.get("channel")) is not None
     ]
-    # School APs steer capable clients (every Chromebook in use) to 5/6 GHz while that band
-    # is usable; only below the steering threshold do they stay on 2.4 GHz.
-    upper = [b for b in ours if (_number(b.get("channel")) or 0) > 14]
-    steered = [b for b in upper if float(b["signal_dbm"]) >= BAND_STEERING_MIN_DBM]
-    return max(steered or ours, key=lambda b: float(b["signal_dbm"]), default=None)
+    link = details.get("link")
+    return serving_bss(bss_list, link if isinstance(link, Mapping) else None, ssids)
 
 
 class _Builder:
@@ -180,12 +170,12 @@ class _Builder:
                 continue
             self.cite("wifi.rssi_dbm", record)
             key = _radio_key(str(serving.get("bssid", "")))
-            entry = per_room.setdefault(room, {"signal": [], "noise": [], "radio": {}})
+            entry = per_room.setdefault(room, {"signal": [], "noise": [], "servings": []})
             entry["signal"].append(float(serving["signal_dbm"]))
             noise = _number(serving.get("noise_dbm"))
             if noise is not None:
                 entry["noise"].append(noise)
-            entry["radio"][key] = entry["radio"].get(key, 0) + 1
+            entry["servings"].append(serving)
             radio = radios.setdefault(key, {"bss": serving, "util": [], "rooms": set()})
             radio["rooms"].add(room)
             util = _number(serving.get("channel_utilization_ratio"))
@@ -521,7 +511,8 @@ class _Builder:
             ap_id = None
             rssi = sd = noise = None
             if survey is not None:
-                radio = max(survey["radio"], key=survey["radio"].get)
+                chosen = room_serving(survey["servings"], lambda b: _radio_key(bssid_of(b)))
+                radio = _radio_key(bssid_of(chosen)) if chosen is not None else ""
                 ap_id = ap_of_radio.get(radio, radio)
                 rssi = statistics.fmean(survey["signal"])
                 sd = statistics.stdev(survey["signal"]) if len(survey["signal"]) > 1 else None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import statistics
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 from netsurvey.wifi.aps import ApIndex
 from netsurvey.wifi.channels import overlapping, same_channel, same_radio
 from netsurvey.wifi.points import SurveyPoint
+from netsurvey.wifi.serving import room_serving, serving_bss
 from netsurvey.wifi.thresholds import WifiThresholds
 
 VERDICT_ORDER = {"pass": 0, "warn": 1, "fail": 2}
@@ -103,12 +103,8 @@ def _strongest(bss: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
 
 
 def _serving(point: SurveyPoint, own: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
-    """The BSS the laptop is on, when that is one of ours; else our strongest."""
-    link_bssid = (point.link or {}).get("bssid") if (point.link or {}).get("connected") else None
-    for bss in own:
-        if link_bssid and bss.get("bssid") == link_bssid:
-            return bss
-    return _strongest(own)
+    """The one serving-AP rule (``wifi/serving.py``), on the school's BSSs at the point."""
+    return serving_bss(own, point.link)
 
 
 def analyse_room(
@@ -242,12 +238,7 @@ def _neighbour(bss: Mapping[str, Any], ssids: set[str]) -> Neighbour:
 
 
 def _room_serving(servings: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
-    if not servings:
-        return None
-    counts = Counter(str(s.get("bssid")) for s in servings)
-    top = max(counts.values())
-    candidates = [s for s in servings if counts[str(s.get("bssid"))] == top]
-    return max(candidates, key=lambda s: _signal(s) or -999.0)
+    return room_serving(servings)
 
 
 def _checks(result: RoomResult, limits: WifiThresholds) -> Iterable[Check]:

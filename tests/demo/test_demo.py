@@ -158,3 +158,28 @@ def test_snmp_and_ssh_devices_form_one_list(demo: Path) -> None:
     assert devices["sw-core"]["sources"]["interfaces"] == "snmp"
     assert devices["sw-2"]["sources"]["poe"] == "ssh"
     assert devices["sw-2"]["poe"]["groups"][0]["budget_w"] == 370
+
+
+def test_scorer_and_wifi_chapter_pick_the_same_serving_ap(demo: Path) -> None:
+    """One serving-AP rule: for every survey point of every demo visit the scorer and the
+    Wi-Fi chapter name the same BSS (and so the same AP, signal and channel load)."""
+    from netsurvey.records import read_visit
+    from netsurvey.scoring.from_visit import _serving as scorer_serving
+    from netsurvey.wifi.analysis import _serving as chapter_serving
+    from netsurvey.wifi.points import SurveyPoint
+    from netsurvey.wifi.store import current_point_records
+
+    compared = 0
+    for visit_dir in sorted((demo / "visits").glob("*/*")):
+        visit = read_visit(visit_dir)
+        ssids = tuple(visit.info.data["school"]["wifi"]["ssids"])
+        for record in current_point_records(visit.measurements):
+            if record.status != "ok":
+                continue
+            point = SurveyPoint.from_details(record.id, record.details, record.status)
+            own = [b for b in point.bss if b.get("ssid") in ssids]
+            by_scorer = scorer_serving(record.details, ssids)
+            by_chapter = chapter_serving(point, own)
+            assert (by_scorer or {}).get("bssid") == (by_chapter or {}).get("bssid"), record.id
+            compared += 1
+    assert compared >= 30
