@@ -25,6 +25,7 @@ import openpyxl
 from weasyprint import HTML
 
 from netsurvey.commands.summary import collect_rows
+from netsurvey.records import write_manifest
 from netsurvey.report.batch import render_visit
 from netsurvey.report.locale import load_locale
 from netsurvey.report.render import ReportRenderer
@@ -106,6 +107,7 @@ def make_schools(count: int, root: Path) -> tuple[list[Path], Path]:
         )
         (visit / "visit.json").write_text(json.dumps(visit_info), encoding="utf-8")
         (visit / "measurements.jsonl").write_bytes(measurements)
+        write_manifest(visit)  # sealed, as a finished survey leaves it
         entry = copy.deepcopy(template)
         score = (i * 37) % 100 + 0.5
         entry.update(
@@ -114,7 +116,12 @@ def make_schools(count: int, root: Path) -> tuple[list[Path], Path]:
                 "name": f"Skola {i}",
                 "municipality": municipality,
                 "visit": str(visit),
-                "overall": {"score": score, "grade": "C"},
+                "overall": {
+                    "score": None if i % 10 == 9 else score,
+                    "grade": None if i % 10 == 9 else "C",
+                    "status": "incomplete" if i % 10 == 9 else "complete",
+                    "missing_dimensions": ["wan"] if i % 10 == 9 else [],
+                },
             }
         )
         entries.append(entry)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from netsurvey.commands._common import print_json
 from netsurvey.errors import UsageError
 
 if TYPE_CHECKING:
+    from netsurvey.integrity import IntegrityState
     from netsurvey.scoring.features import SchoolFeatures
 from netsurvey.scoring.profile import (
     DEFAULT_DRAWS,
@@ -86,7 +88,19 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})"
     )
+    parser.add_argument(
+        "--allow-altered",
+        action="store_true",
+        help="score visits whose files no longer match their manifest (or have none); "
+        "scores.json marks them, and reports are stamped 'Evidence altered'",
+    )
     parser.add_argument("--json", action="store_true", help="print scores.json to stdout")
+    parser.add_argument(
+        "--lang",
+        default="en",
+        choices=("lv", "en"),
+        help="language of the table printed on stderr (default en); scores.json is the same",
+    )
     parser.add_argument(
         "--no-upgrades",
         action="store_true",
@@ -95,17 +109,26 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def _schools(args: argparse.Namespace) -> tuple[SchoolFeatures, ...]:
+def _schools(
+    args: argparse.Namespace,
+) -> tuple[tuple[SchoolFeatures, ...], tuple[IntegrityState | None, ...]]:
+    """The schools to score, each with what the integrity gate found (None: planned)."""
+    from netsurvey.integrity import open_visit
     from netsurvey.scoring.features import load_features
-    from netsurvey.scoring.from_visit import features_from_visit
+    from netsurvey.scoring.from_visit import features_of_visit
 
     if args.features is not None and args.visit_dirs:
         raise UsageError("give either VISIT_DIR... or --features, not both")
     if args.features is not None:
-        return load_features(args.features)
+        schools = load_features(args.features)
+        return schools, (None,) * len(schools)
     if not args.visit_dirs:
         raise UsageError("nothing to score", hint="give VISIT_DIR... or --features FILE.yaml")
-    return tuple(features_from_visit(path) for path in args.visit_dirs)
+    opened = [open_visit(path, args.allow_altered) for path in args.visit_dirs]
+    return (
+        tuple(features_of_visit(visit) for visit, _ in opened),
+        tuple(state for _, state in opened),
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -116,10 +139,19 @@ def run(args: argparse.Namespace) -> int:
     if not 10 <= args.draws <= 100_000:
         raise UsageError(f"--draws {args.draws}: use 10 to 100000 (1000 is plenty)")
     profile = load_profile(args.profile)
-    schools = _schools(args)
-    results = score_schools(
-        schools, profile, draws=args.draws, seed=args.seed, upgrades=not args.no_upgrades
-    )
+    schools, integrity = _schools(args)
+    with ScoringProgress(quiet=args.json or getattr(args, "quiet", False)) as progress:
+        results = score_schools(
+            schools,
+            profile,
+            draws=args.draws,
+            seed=args.seed,
+            upgrades=not args.no_upgrades,
+            progress=progress,
+        )
+    for result, state in zip(results, integrity, strict=True):
+        if state is not None:
+            result["integrity"] = state.to_json()
     document = scores_document(results, profile, args.draws, args.seed)
     out = args.out if args.out is not None else (None if args.json else Path("out/scores.json"))
     if out is not None:
@@ -127,22 +159,63 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(document)
     else:
-        _summary(results, profile.name, profile.version, out)
+        _summary(results, profile.name, profile.version, out, args.lang)
     return 0
 
 
-def _summary(results: list[dict[str, Any]], profile: str, version: str, out: Path | None) -> None:
-    lines = [f"scored {len(results)} school(s) with profile {profile} v{version}"]
-    for result in results:
-        overall = result["overall"]
-        score = "n/a" if overall["score"] is None else f"{overall['score']:5.1f} {overall['grade']}"
-        bottleneck = result["bottleneck"]
-        lines.append(
-            f"  {result['school_id']:<24} {score}  "
-            f"{bottleneck['text'] if bottleneck else 'no scored dimension'}"
-        )
-        if result["missing"]:
-            lines.append(f"    missing: {'; '.join(result['missing'])}")
-    if out is not None:
-        lines.append(f"wrote {out}")
-    sys.stderr.write("\n".join(lines) + "\n")
+class ScoringProgress:
+    """Progress of a long scoring run on stderr: a bar on a terminal, otherwise a plain
+    line at most every few seconds (and nothing for runs that finish quickly)."""
+
+    LABELS: ClassVar[dict[str, str]] = {
+        "model": "scoring schools",
+        "upgrades": "searching upgrade plans",
+    }
+
+    def __init__(self, quiet: bool, every_s: float = 5.0) -> None:
+        from rich.console import Console
+
+        self.console = Console(file=sys.stderr, highlight=False)
+        self.quiet = quiet
+        self.every_s = every_s
+        self.started = time.monotonic()
+        self.last_line = self.started
+        self._bar: Any = None
+        self._tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> ScoringProgress:
+        if self.console.is_terminal and not self.quiet:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+            self._bar = Progress(
+                "{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                console=self.console, transient=True,
+            )  # fmt: skip
+            self._bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        label = self.LABELS.get(stage, stage)
+        if self._bar is not None:
+            if stage not in self._tasks:
+                self._tasks[stage] = self._bar.add_task(label, total=total)
+            self._bar.update(self._tasks[stage], completed=done, total=total)
+            return
+        now = time.monotonic()
+        if not self.quiet and now - self.last_line >= self.every_s:
+            self.last_line = now
+            self.console.print(f"{label}: {done}/{total} ({now - self.started:.0f} s)")
+
+
+def _summary(
+    results: list[dict[str, Any]], profile: str, version: str, out: Path | None, lang: str = "en"
+) -> None:
+    """The per-school table on stderr, every word from the locale catalogue."""
+    from netsurvey.report.locale import load_locale
+    from netsurvey.report.terminal import score_table
+
+    sys.stderr.write(score_table(results, load_locale(lang), profile, version, out))

@@ -106,5 +106,5 @@ def run(args: argparse.Namespace) -> int:
             write_xlsx(rows, out, locale, args.bar)
         else:
             write_csv(rows, out, locale)
-        print(f"wrote {out} ({len(rows)} schools)", file=sys.stderr)
+        print(locale.t("terminal.wrote_rows", path=out, count=len(rows)), file=sys.stderr)
     return 0

@@ -7,6 +7,7 @@ they may come from data.
 from __future__ import annotations
 
 import base64
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
@@ -113,13 +114,20 @@ def score_bars(bars: Sequence[Bar], no_data_label: str, width: float = 480) -> s
 
 
 def rho_chart(
-    rows: Sequence[RhoRow], target_label: str, no_data_label: str, width: float = 480
+    rows: Sequence[RhoRow],
+    target_label: str,
+    no_data_label: str,
+    width: float = 480,
+    cannot_carry_label: str = "∞",
 ) -> str:
-    """Demand / design capacity per scenario and dimension: p50 bar, p10..p90 whisker, 1.0 line."""
+    """Demand / design capacity per scenario and dimension: p50 bar, p10..p90 whisker, 1.0 line.
+
+    An infinite rho (the element cannot carry the load at all) is drawn as a red bar to the
+    edge with ``cannot_carry_label`` on it, never as "no data"."""
     label_w = _label_width([r.label for r in rows], 10, 100.0)
     row_h, top = 20.0, 22.0
     plot_w = width - label_w - 20
-    highest = max([r.p90 for r in rows if r.p90 is not None] + [1.5])
+    highest = max([r.p90 for r in rows if r.p90 is not None and math.isfinite(r.p90)] + [1.5])
     x_max = min(max(2.0, highest * 1.1), 10.0)
 
     def x_of(rho: float) -> float:
@@ -136,6 +144,13 @@ def rho_chart(
         body.append(_text(label_w - 8, y + 13, row.label, 10, "end"))
         if row.p50 is None:
             body.append(_text(label_w + 4, y + 13, no_data_label, 9, fill=GREY))
+            continue
+        if row.p90 is not None and math.isinf(row.p90):
+            body.append(
+                f'<rect x="{label_w}" y="{y + 4}" width="{plot_w:.1f}" height="11" '
+                f'fill="{RED}" opacity="0.25"/>'
+            )
+            body.append(_text(label_w + 4, y + 13, cannot_carry_label, 9, fill=RED))
             continue
         body.append(
             f'<rect x="{label_w}" y="{y + 4}" width="{x_of(row.p50) - label_w:.1f}" height="11" '

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -50,9 +51,13 @@ def make_filters(locale: Locale) -> dict[str, Filter]:
     def mhz(value: float | None) -> str:
         return with_unit(value, 1.0, 0, "units.mhz")
 
+    cannot_carry = locale.t("states.cannot_carry")
+
     def pct(ratio: float | None, digits: int = 0) -> str:
         if _is_missing(ratio):
             return no_data
+        if math.isinf(float(ratio or 0.0)):
+            return cannot_carry  # an infinite load: the element cannot carry it at all
         return f"{locale.number(float(ratio or 0.0) * 100.0, digits)}\u00a0%"
 
     def eur(value: float | None) -> str:
@@ -64,7 +69,11 @@ def make_filters(locale: Locale) -> dict[str, Filter]:
         return num(value, 0)
 
     def rho(value: float | None) -> str:
-        return no_data if _is_missing(value) else f"{locale.number(float(value or 0.0), 2)}×"
+        if _is_missing(value):
+            return no_data
+        if math.isinf(float(value or 0.0)):
+            return cannot_carry
+        return f"{locale.number(float(value or 0.0), 2)}×"
 
     def date(value: datetime | None) -> str:
         return no_data if value is None else locale.date(value.astimezone(UTC))

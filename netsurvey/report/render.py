@@ -8,6 +8,7 @@ hostile SSID or sysDescr cannot pull anything into a report.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import mimetypes
 from collections.abc import Iterable, Mapping
@@ -20,10 +21,12 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from netsurvey.errors import ReportError
+from netsurvey.integrity import IntegrityState
 from netsurvey.report import charts
 from netsurvey.report.filters import make_filters
 from netsurvey.report.locale import Locale, load_locale, templates_dir
-from netsurvey.report.viewmodel import READINESS_BAR_SCORE, ReportView
+from netsurvey.report.messages import Words
+from netsurvey.report.viewmodel import READINESS_BAR_SCORE, ReportView, integrity_view
 
 logger = logging.getLogger(__name__)
 
@@ -86,9 +89,32 @@ def chart_uris(view: ReportView, locale: Locale) -> dict[str, str]:
     uris = {"scores": charts.data_uri(charts.score_bars(bars, no_data))}
     if rho_rows:
         uris["rho"] = charts.data_uri(
-            charts.rho_chart(rho_rows, locale.t("charts.design_target"), no_data)
+            charts.rho_chart(
+                rho_rows,
+                locale.t("charts.design_target"),
+                no_data,
+                cannot_carry_label=locale.t("states.cannot_carry"),
+            )
         )
     return uris
+
+
+def _css_string(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return f'"{escaped}"'
+
+
+def stamp_css(locale: Locale, state: str | None) -> str:
+    """CSS that prints the integrity stamp in the top margin of every page (the cover
+    included) when the evidence is not sealed; empty when it is."""
+    if state not in ("altered", "unsealed"):
+        return ""
+    text = _css_string(locale.t(f"integrity.stamp_{state}"))
+    box = (
+        f"@top-center {{ content: {text}; font: bold 10pt 'DejaVu Sans', sans-serif; "
+        "color: #c62828; border: 1pt solid #c62828; padding: 1mm 3mm; }"
+    )
+    return f"@page {{ {box} }} @page :first {{ {box} }}"
 
 
 class ReportRenderer:
@@ -111,10 +137,23 @@ class ReportRenderer:
         self.env.filters.update(make_filters(self.locale))
         self.env.globals["t"] = self.locale.t
         self.env.globals["has"] = self.locale.has
+        words = Words(self.locale)
+        self.env.globals["words"] = words
+        self.env.globals["coverage_line"] = words.coverage_line
+        self.env.globals["benchmark_target"] = words.benchmark_target
+        self.env.globals["benchmark_measured"] = words.benchmark_measured
 
-    def render_html(self, view: ReportView) -> str:
+    def render_html(self, view: ReportView, integrity: IntegrityState | None = None) -> str:
+        """The report's HTML; ``integrity`` (the check made before rendering) is named in
+        the methodology with its altered files, and stamps every page unless sealed."""
+        if integrity is not None:
+            view = dataclasses.replace(
+                view, integrity=integrity_view(integrity, view.provenance.visit_dir)
+            )
+        state = view.integrity.state if view.integrity is not None else None
         context: dict[str, Any] = {
             "view": view,
+            "stamp_css": stamp_css(self.locale, state),
             "lang": self.locale.lang,
             "charts": chart_uris(view, self.locale),
             "heatmaps": [(h.floor, h.path.as_uri()) for h in view.wifi.heatmaps],
@@ -131,9 +170,15 @@ class ReportRenderer:
         return ConfinedFetcher(roots)
 
     def render_pdf(
-        self, view: ReportView, out: Path, fetcher: ConfinedFetcher | None = None
+        self,
+        view: ReportView,
+        out: Path,
+        fetcher: ConfinedFetcher | None = None,
+        integrity: IntegrityState | None = None,
     ) -> Path:
-        html = self.render_html(view)
+        """Render to ``out``; ``integrity`` (what the gate found) stamps every page of a
+        visit whose evidence is altered or not sealed."""
+        html = self.render_html(view, integrity)
         fetcher = fetcher or self.fetcher_for(view)
         out = Path(out)
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from netsurvey.errors import ReportError
 from netsurvey.report.locale import Locale
+from netsurvey.report.messages import Words
 from netsurvey.report.text import clean_text
 from netsurvey.report.viewmodel import DIMENSIONS, READINESS_BAR_SCORE, pupils_count
 from netsurvey.report.visitfiles import VisitFiles
@@ -52,8 +53,15 @@ class SummaryRow:
     wan_download_per_pupil_bps: float | None
     devices_per_pupil_ratio: float | None
     upgrade_cost_eur: float | None
-    meets_bar: bool | None
+    meets_bar: bool | None  # None: not assessed (incomplete) or no score
     missing: tuple[str, ...]
+    complete: bool = True
+    bottleneck_source: Mapping[str, Any] | None = None  # message + params, for Words
+    plan_steps: tuple[Mapping[str, Any], ...] = ()
+    plan_reaches_bar: bool | None = None
+    plan_grade: str | None = None
+    plan_blocking: tuple[Mapping[str, Any], ...] = ()
+    missing_notes: tuple[Mapping[str, Any], ...] = ()  # message ids of ``missing``
 
 
 def safe_cell_text(value: object) -> str:
@@ -97,13 +105,19 @@ def summary_row(
     pupils = pupils_count(school)
     download_bps = _best_download_bps(visit)
     devices = _num(school.get("devices_in_use"))
-    score = _num(overall.get("score"))
+    complete = overall.get("status") != "incomplete"
+    score = _num(overall.get("score")) if complete else None
     missing = entry.get("missing")
+    plan = _map(entry.get("upgrade_plan"))
+    steps = plan.get("steps") if plan else recommendations
+    steps = [_map(step) for step in (steps if isinstance(steps, list) else []) if _map(step)]
+    reaches = plan.get("reaches_bar")
+    plan_total = _num(plan.get("total_cost_eur")) if plan else None
     return SummaryRow(
         school_id=clean_text(entry.get("school_id") or visit.info.get("school_id") or "?", 80),
         name=clean_text(entry.get("name") or school.get("name") or "?"),
         municipality=clean_text(entry.get("municipality") or school.get("municipality") or "?"),
-        grade=clean_text(overall["grade"], 3) if overall.get("grade") else None,
+        grade=clean_text(overall["grade"], 3) if overall.get("grade") and complete else None,
         overall_score=score,
         dimension_scores=tuple(
             _num(dimensions[d].get("score")) if isinstance(dimensions.get(d), dict) else None
@@ -120,9 +134,20 @@ def summary_row(
         if download_bps is not None and pupils
         else None,
         devices_per_pupil_ratio=devices / pupils if devices is not None and pupils else None,
-        upgrade_cost_eur=sum(known_costs) if known_costs else None,
+        upgrade_cost_eur=plan_total
+        if plan_total is not None
+        else (sum(known_costs) if known_costs else None),
         meets_bar=None if score is None else score >= bar_score,
         missing=tuple(clean_text(m) for m in (missing if isinstance(missing, list) else [])),
+        complete=complete,
+        bottleneck_source=bottleneck or None,
+        plan_steps=tuple(steps),
+        plan_reaches_bar=reaches if isinstance(reaches, bool) else None,
+        plan_grade=clean_text(plan["final_grade"], 3) if plan.get("final_grade") else None,
+        plan_blocking=tuple(_map(b) for b in plan.get("blocking") or [] if _map(b)),
+        missing_notes=tuple(
+            _map(n) for n in (entry.get("missing_notes") or []) if isinstance(n, dict)
+        ),
     )
 
 
@@ -143,15 +168,33 @@ def _headers(locale: Locale) -> list[str]:
         t("sheet.upgrade_cost"),
         t("sheet.meets_bar"),
         t("sheet.missing"),
+        t("sheet.plan_path"),
+        t("sheet.plan_grade"),
+        t("sheet.plan_reaches"),
+        t("sheet.plan_blocked"),
     ]
 
 
-def _values(row: SummaryRow, locale: Locale) -> list[Any]:
+def _meets_bar_cell(row: SummaryRow, locale: Locale) -> str | None:
+    if not row.complete:
+        return locale.t("sheet.not_assessed")
+    if row.meets_bar is None:
+        return None
+    return locale.t("common.yes" if row.meets_bar else "common.no")
+
+
+def _values(row: SummaryRow, locale: Locale, words: Words | None = None) -> list[Any]:
+    words = words or Words(locale)
+
     def dim(key: str | None) -> str | None:
         if key is None:
             return None
         name = f"dimensions.{key}"
         return locale.t(name) if locale.has(name) else safe_cell_text(key)
+
+    bottleneck = words.bottleneck(row.bottleneck_source) if row.bottleneck_source else None
+    path = " → ".join(words.upgrade(step) for step in row.plan_steps)
+    blocking = "; ".join(words.blocking(b) for b in row.plan_blocking)
 
     return [
         safe_cell_text(row.school_id),
@@ -161,13 +204,21 @@ def _values(row: SummaryRow, locale: Locale) -> list[Any]:
         row.overall_score,
         *row.dimension_scores,
         dim(row.bottleneck_dimension),
-        None if row.bottleneck_text is None else safe_cell_text(row.bottleneck_text),
+        None if bottleneck is None else safe_cell_text(bottleneck),
         row.pupils_count,
         None if row.wan_download_per_pupil_bps is None else row.wan_download_per_pupil_bps / 1e6,
         row.devices_per_pupil_ratio,
         row.upgrade_cost_eur,
-        None if row.meets_bar is None else locale.t("common.yes" if row.meets_bar else "common.no"),
-        safe_cell_text("; ".join(row.missing)) if row.missing else None,
+        _meets_bar_cell(row, locale),
+        safe_cell_text("; ".join(words.missing_note(m) for m in row.missing_notes or row.missing))
+        if row.missing
+        else None,
+        safe_cell_text(path) if path else None,
+        row.plan_grade if row.complete else None,
+        None
+        if row.plan_reaches_bar is None
+        else locale.t("common.yes" if row.plan_reaches_bar else "common.no"),
+        safe_cell_text(blocking) if blocking else None,
     ]
 
 
@@ -231,8 +282,9 @@ def _school_sheet(ws: Any, rows: Sequence[SummaryRow], locale: Locale, bar_score
     for cell in ws[1]:
         cell.font = HEADER_FONT
         cell.alignment = HEADER_ALIGNMENT
+    words = Words(locale)
     for row in rows:
-        ws.append(_values(row, locale))
+        ws.append(_values(row, locale, words))
     for column, number_format in _NUMBER_FORMATS.items():
         for (cell,) in ws.iter_rows(min_row=2, min_col=column, max_col=column):
             cell.number_format = number_format
@@ -241,14 +293,18 @@ def _school_sheet(ws: Any, rows: Sequence[SummaryRow], locale: Locale, bar_score
     _traffic_lights(ws, len(rows), bar_score)
     _print_setup(ws)
     widths = {1: 14, 2: 34, 3: 18, 4: 9, 5 + len(DIMENSIONS) + 2: 50}
+    missing_column = 5 + len(DIMENSIONS) + 8
+    widths |= {missing_column: 50, missing_column + 1: 70, missing_column + 4: 50}
     for column in range(1, len(_headers(locale)) + 1):
         ws.column_dimensions[get_column_letter(column)].width = widths.get(column, 13)
 
 
 def _share(rows: Sequence[SummaryRow]) -> tuple[int, int, float | None]:
-    judged = [r for r in rows if r.meets_bar is not None]
+    """(complete assessments, meeting the bar, share): the programme indicator counts
+    only complete assessments; an incomplete one is neither ready nor not ready."""
+    judged = [r for r in rows if r.complete and r.meets_bar is not None]
     meeting = sum(1 for r in judged if r.meets_bar)
-    return len(rows), meeting, (meeting / len(rows)) if rows else None
+    return len(judged), meeting, (meeting / len(judged)) if judged else None
 
 
 def _overview_sheet(
@@ -259,6 +315,7 @@ def _overview_sheet(
         [
             t("sheet.municipality"),
             t("sheet.schools"),
+            t("sheet.assessed"),
             t("sheet.meeting_bar"),
             t("sheet.share"),
             t("sheet.target"),
@@ -275,10 +332,10 @@ def _overview_sheet(
     ws.append(_overview_values(t("sheet.total"), all_rows, locale))
     for cell in ws[ws.max_row]:
         cell.font = HEADER_FONT
-    for row in ws.iter_rows(min_row=2, min_col=4, max_col=5):
+    for row in ws.iter_rows(min_row=2, min_col=5, max_col=6):
         for cell in row:
             cell.number_format = "0%"
-    share_cells = f"D2:D{ws.max_row}"
+    share_cells = f"E2:E{ws.max_row}"
     ws.conditional_formatting.add(
         share_cells,
         CellIsRule(
@@ -295,24 +352,24 @@ def _overview_sheet(
         share_cells, CellIsRule(operator="lessThan", formula=["0.5"], fill=RED_FILL)
     )
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:F{ws.max_row - 1}"
+    ws.auto_filter.ref = f"A1:G{ws.max_row - 1}"
     ws.append([])
     ws.append([t("sheet.bar_note", bar=f"{bar_score:g}", target=f"{PROGRAMME_TARGET_RATIO:.0%}")])
     ws.row_dimensions[1].height = 30
     _print_setup(ws)
     ws.column_dimensions["A"].width = 30
-    for column in "BCDEF":
+    for column in "BCDEFG":
         ws.column_dimensions[column].width = 18
 
 
 def _overview_values(label: str, rows: Sequence[SummaryRow], locale: Locale) -> list[Any]:
-    count, meeting, share = _share(rows)
+    assessed, meeting, share = _share(rows)
     on_track = (
         None
         if share is None
         else locale.t("common.yes" if share >= PROGRAMME_TARGET_RATIO else "common.no")
     )
-    return [label, count, meeting, share, PROGRAMME_TARGET_RATIO, on_track]
+    return [label, len(rows), assessed, meeting, share, PROGRAMME_TARGET_RATIO, on_track]
 
 
 def _collation_key(text: str) -> str:
@@ -348,13 +405,28 @@ def write_xlsx(
     return out
 
 
+_CSV_DIGITS = {"0.0": 1, "0.00": 2, "#,##0": 0, "0": 0}
+
+
+def _csv_cell(value: Any, column: int, locale: Locale) -> Any:
+    """Numbers as the sheet shows them, with the language's decimal sign (lv: comma)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        digits = _CSV_DIGITS.get(_NUMBER_FORMATS.get(column, ""), 2)
+        return f"{value:.{digits}f}".replace(".", locale.decimal_sep)
+    return value
+
+
 def write_csv(rows: Sequence[SummaryRow], out: Path, locale: Locale) -> Path:
     def save(path: Path) -> None:
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(_headers(locale))
+            words = Words(locale)
             for row in sorted(rows, key=_row_order):
-                writer.writerow(["" if v is None else v for v in _values(row, locale)])
+                values = _values(row, locale, words)
+                writer.writerow([_csv_cell(v, i + 1, locale) for i, v in enumerate(values)])
 
     _save(out, save)
     return out

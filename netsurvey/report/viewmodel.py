@@ -8,8 +8,9 @@ Every string that came from a device, a survey or the inventory is cleaned here
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,26 @@ READINESS_BAR_SCORE = 60.0  # score(rho=1): every must-pass scenario fits at the
 class Grade:
     score: float | None
     grade: str | None
+    status: str = "complete"  # "incomplete": evidence is missing, no grade is given
+    missing_dimensions: tuple[str, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return self.status != "incomplete"
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """How much of a dimension was measured (scores.json ``coverage``)."""
+
+    dimension: str
+    measure: str | None
+    measured: int | None
+    expected: int | None
+    required: int | None
+    complete: bool | None
+    optional: bool
+    missing_items: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -57,6 +78,7 @@ class Scenario:
     title: str | None
     must_pass: bool
     dimensions: tuple[ScenarioDimension, ...]
+    title_id: str | None = None
 
     @property
     def worst(self) -> ScenarioDimension | None:
@@ -67,6 +89,12 @@ class Scenario:
     def fits(self) -> bool | None:
         worst = self.worst
         return None if worst is None else (worst.rho_p90 or 0.0) <= 1.0
+
+    @property
+    def cannot_carry(self) -> bool:
+        """The worst element cannot carry the load at any share (rho is infinite)."""
+        worst = self.worst
+        return worst is not None and worst.rho_p90 is not None and math.isinf(worst.rho_p90)
 
     @property
     def p_pass(self) -> float | None:
@@ -82,6 +110,7 @@ class Bottleneck:
     scenario: str | None
     severity: float | None
     text: str | None
+    source: Mapping[str, Any] = field(default_factory=dict)  # message + params, for Words
 
 
 @dataclass(frozen=True)
@@ -93,6 +122,30 @@ class Upgrade:
     gain_per_keur: float | None
     plan_score: float | None = None  # overall score once this and every earlier step is done
     plan_grade: str | None = None
+    dimension: str | None = None
+    beyond_bar: bool = False
+    source: Mapping[str, Any] = field(default_factory=dict)  # message + params, for Words
+
+
+@dataclass(frozen=True)
+class UpgradePlan:
+    """The path to the readiness bar (scores.json ``upgrade_plan``).
+
+    ``reaches_bar`` is None for older scores files that only list recommendations."""
+
+    reaches_bar: bool | None
+    already_at_bar: bool
+    steps: tuple[Upgrade, ...]
+    total_cost_eur: float | None
+    final_score: float | None
+    final_grade: str | None
+    blocking: tuple[Mapping[str, Any], ...]
+    beyond_bar: tuple[Upgrade, ...]
+
+    @property
+    def blocked_by_catalogue(self) -> bool:
+        """Something other than missing measurements keeps the school below the bar."""
+        return any(b.get("message") != "plan.blocked.not_measured" for b in self.blocking)
 
 
 @dataclass(frozen=True)
@@ -117,6 +170,49 @@ class Benchmark:
     body: str
     target_bps: float | None
     ratio: float | None
+    id: str = ""
+    source: str | None = None
+    metric: str = "wan_down"
+    per_user_mbps: float | None = None
+    min_mbps: float | None = None
+    fixed_mbps: float | None = None
+    basis: str | None = None
+    measured_bps: float | None = None
+    met: bool | None = None
+    min_standard: str | None = None
+    aps_count: int | None = None
+    aps_meeting_count: int | None = None
+
+
+@dataclass(frozen=True)
+class Equipment:
+    """What the survey was done with (visit.json): laptop, interface and tool versions."""
+
+    laptop_host: str | None
+    laptop_os: str | None
+    python: str | None
+    interface_name: str | None
+    interface_kind: str | None  # "wired" | "wifi" | None
+    interface_detail: str | None
+    tools: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Threshold:
+    key: str
+    value: float
+    unit: str  # "ratio" | "rho" | "score" | "s"
+    assumption: bool
+
+
+@dataclass(frozen=True)
+class Integrity:
+    """The visit's integrity as checked before rendering (None: not checked)."""
+
+    state: str | None  # "sealed" | "altered" | "unsealed"
+    files: tuple[str, ...]
+    manifest_sha256: str | None
+    signature: str | None
 
 
 @dataclass(frozen=True)
@@ -155,6 +251,7 @@ class Provenance:
     scored_manifest_sha256: str | None
     records_count: int
     skipped_lines: int
+    equipment: Equipment | None = None
 
     @property
     def manifest_matches(self) -> bool | None:
@@ -199,6 +296,35 @@ class ReportView:
     wifi: sections.WifiSection
     poe: tuple[sections.PoeRow, ...]
     power: sections.PowerSection
+    plan: UpgradePlan | None = None
+    missing_notes: tuple[Mapping[str, Any], ...] = ()  # message ids of ``missing``
+    coverage: tuple[CoverageRow, ...] = ()
+    thresholds: tuple[Threshold, ...] | None = None  # None: the profile is not available
+    integrity: Integrity | None = None
+
+    @property
+    def cover_notes(self) -> tuple[Any, ...]:
+        """Missing-data notes about the dimensions that keep the assessment incomplete."""
+        blocking = set(self.overall.missing_dimensions)
+        notes = self.missing_notes or self.missing
+        return tuple(
+            note
+            for note in notes
+            if (note.get("dimension") if isinstance(note, Mapping) else note.partition(":")[0])
+            in blocking
+        )
+
+    @property
+    def coverage_gaps(self) -> tuple[CoverageRow, ...]:
+        """What is left to measure: incomplete coverage of a required dimension."""
+        gaps = [c for c in self.coverage if c.complete is False and not c.optional]
+        listed = {c.dimension for c in gaps}
+        extra = [
+            CoverageRow(d, None, None, None, None, False, False, ())
+            for d in self.overall.missing_dimensions
+            if d not in listed
+        ]
+        return tuple(gaps + extra)
 
     @property
     def top_upgrades(self) -> tuple[Upgrade, ...]:
@@ -238,8 +364,44 @@ def parse_time(value: Any) -> datetime | None:
         return None
 
 
+def _rho(value: Any) -> float | None:
+    """A rho from scores.json: a number, "inf" (cannot carry the load at all) or null."""
+    if isinstance(value, str) and value.strip().lower() in ("inf", "infinity", "+inf"):
+        return math.inf
+    if isinstance(value, float) and math.isinf(value) and value > 0:
+        return math.inf
+    return _num(value)
+
+
 def _grade(data: Mapping[str, Any]) -> Grade:
-    return Grade(score=_num(data.get("score")), grade=clean_optional(data.get("grade"), 3))
+    incomplete = data.get("status") == "incomplete"
+    return Grade(
+        score=None if incomplete else _num(data.get("score")),
+        grade=None if incomplete else clean_optional(data.get("grade"), 3),
+        status="incomplete" if incomplete else "complete",
+        missing_dimensions=tuple(clean_text(d, 40) for d in _list(data.get("missing_dimensions"))),
+    )
+
+
+def _coverage(entry: Mapping[str, Any]) -> tuple[CoverageRow, ...]:
+    rows = []
+    for key, item in _map(entry.get("coverage")).items():
+        data = _map(item)
+        complete = data.get("complete")
+        rows.append(
+            CoverageRow(
+                dimension=clean_text(key, 40),
+                measure=clean_optional(data.get("measure"), 40),
+                measured=_int(data.get("measured")),
+                expected=_int(data.get("expected")),
+                required=_int(data.get("required")),
+                complete=complete if isinstance(complete, bool) else None,
+                optional=bool(data.get("optional")),
+                missing_items=tuple(clean_text(i, 60) for i in _list(data.get("missing_items"))),
+            )
+        )
+    order = {d: i for i, d in enumerate(DIMENSIONS)}
+    return tuple(sorted(rows, key=lambda r: order.get(r.dimension, 99)))
 
 
 def _dimensions(entry: Mapping[str, Any]) -> tuple[DimensionScore, ...]:
@@ -254,7 +416,7 @@ def _dimensions(entry: Mapping[str, Any]) -> tuple[DimensionScore, ...]:
                 score=_num(data.get("score")),
                 grade=clean_optional(data.get("grade"), 3),
                 worst_scenario=clean_optional(data.get("worst_scenario"), 20),
-                rho_p90=_num(data.get("rho_p90")),
+                rho_p90=_rho(data.get("rho_p90")),
             )
         )
     return tuple(rows)
@@ -271,14 +433,15 @@ def _scenarios(entry: Mapping[str, Any]) -> tuple[Scenario, ...]:
             Scenario(
                 id=clean_text(data["id"], 20),
                 title=clean_optional(data.get("title")),
+                title_id=clean_optional(data.get("title_id"), 60),
                 must_pass=bool(data.get("must_pass")),
                 dimensions=tuple(
                     ScenarioDimension(
                         key=clean_text(key, 40),
                         score=_num(_map(d).get("score")),
-                        rho_p10=_num(_map(d).get("rho_p10")),
-                        rho_p50=_num(_map(d).get("rho_p50")),
-                        rho_p90=_num(_map(d).get("rho_p90")),
+                        rho_p10=_rho(_map(d).get("rho_p10")),
+                        rho_p50=_rho(_map(d).get("rho_p50")),
+                        rho_p90=_rho(_map(d).get("rho_p90")),
                         p_pass=_num(_map(d).get("p_pass")),
                     )
                     for key, d in sorted(
@@ -300,14 +463,19 @@ def _bottleneck(entry: Mapping[str, Any]) -> Bottleneck | None:
         element=clean_optional(data.get("element")),
         room=clean_optional(data.get("room")),
         scenario=clean_optional(data.get("scenario"), 20),
-        severity=_num(data.get("severity")),
+        severity=_rho(data.get("severity")),
         text=clean_optional(data.get("text"), 600),
+        source=data,
     )
 
 
 def _upgrades(entry: Mapping[str, Any]) -> tuple[Upgrade, ...]:
+    return _upgrade_rows(_list(entry.get("recommendations")))
+
+
+def _upgrade_rows(items: list[Any]) -> tuple[Upgrade, ...]:
     upgrades = []
-    for item in _list(entry.get("recommendations")):
+    for item in items:
         data = _map(item)
         if not data:
             continue
@@ -322,9 +490,41 @@ def _upgrades(entry: Mapping[str, Any]) -> tuple[Upgrade, ...]:
                 plan_grade=clean_text(data.get("plan_grade"), 4)
                 if data.get("plan_grade")
                 else None,
+                dimension=clean_optional(data.get("dimension"), 40),
+                beyond_bar=data.get("beyond_bar") is True,
+                source=data,
             )
         )
     return tuple(upgrades)
+
+
+def _plan(entry: Mapping[str, Any], upgrades: tuple[Upgrade, ...]) -> UpgradePlan | None:
+    data = _map(entry.get("upgrade_plan"))
+    if not data:
+        if not upgrades:
+            return None
+        costs = [u.cost_eur for u in upgrades if u.cost_eur is not None]
+        return UpgradePlan(
+            reaches_bar=None,
+            already_at_bar=False,
+            steps=upgrades,
+            total_cost_eur=sum(costs) if costs else None,
+            final_score=upgrades[-1].plan_score,
+            final_grade=upgrades[-1].plan_grade,
+            blocking=(),
+            beyond_bar=(),
+        )
+    reaches = data.get("reaches_bar")
+    return UpgradePlan(
+        reaches_bar=reaches if isinstance(reaches, bool) else None,
+        already_at_bar=data.get("already_at_bar") is True,
+        steps=_upgrade_rows(_list(data.get("steps"))),
+        total_cost_eur=_num(data.get("total_cost_eur")),
+        final_score=_num(data.get("final_score")),
+        final_grade=clean_optional(data.get("final_grade"), 3),
+        blocking=tuple(_map(b) for b in _list(data.get("blocking")) if _map(b)),
+        beyond_bar=_upgrade_rows(_list(data.get("beyond_bar"))),
+    )
 
 
 def _rung_of(value: Any) -> str | None:
@@ -387,14 +587,109 @@ def _figure_rows(figures: Mapping[str, Any]) -> tuple[FigureRow, ...]:
 
 
 def _benchmarks(figures: Mapping[str, Any]) -> tuple[Benchmark, ...]:
-    return tuple(
-        Benchmark(
-            body=clean_text(_map(b).get("body", "?")),
-            target_bps=_num(_map(b).get("target_bps")),
-            ratio=_num(_map(b).get("ratio")),
+    rows = []
+    for item in _list(figures.get("benchmarks")):
+        data = _map(item)
+        if not data:
+            continue
+        met = data.get("met")
+        metric = data.get("metric")
+        rows.append(
+            Benchmark(
+                body=clean_text(data.get("body", "?")),
+                target_bps=_num(data.get("target_bps")),
+                ratio=_num(data.get("ratio"))
+                if data.get("ratio") is not None
+                else _num(data.get("aps_meeting_ratio")),
+                id=clean_text(data.get("id", ""), 40),
+                source=clean_optional(data.get("source"), 400),
+                metric=metric if metric in ("wan_down", "wan_up", "wifi_standard") else "wan_down",
+                per_user_mbps=_num(data.get("per_user_mbps")),
+                min_mbps=_num(data.get("min_mbps")),
+                fixed_mbps=_num(data.get("fixed_mbps")),
+                basis=clean_optional(data.get("basis"), 20),
+                measured_bps=_num(data.get("measured_p10_bps")),
+                met=met if isinstance(met, bool) else None,
+                min_standard=clean_optional(data.get("min_standard"), 8),
+                aps_count=_int(data.get("aps_count")),
+                aps_meeting_count=_int(data.get("aps_meeting_count")),
+            )
         )
-        for b in _list(figures.get("benchmarks"))
-        if _map(b)
+    return tuple(rows)
+
+
+def _equipment(info: Mapping[str, Any]) -> Equipment:
+    laptop = _map(info.get("laptop"))
+    interface = _map(info.get("interface"))
+    kind = interface.get("kind") or interface.get("type")
+    if not isinstance(kind, str):
+        kind = "wifi" if interface.get("bssid") or interface.get("ssid") else None
+    kind = {"wired": "wired", "ethernet": "wired", "wifi": "wifi", "wireless": "wifi"}.get(
+        str(kind).lower() if kind else ""
+    )
+    detail = [
+        f"{k} {clean_text(v, 60)}"
+        for k, v in interface.items()
+        if k in ("bssid", "ssid", "speed_mbps", "driver", "mac") and v not in (None, "")
+    ]
+    tools = _map(info.get("tools"))
+    return Equipment(
+        laptop_host=clean_optional(laptop.get("host"), 80),
+        laptop_os=clean_optional(laptop.get("os"), 120),
+        python=clean_optional(laptop.get("python"), 20),
+        interface_name=clean_optional(
+            interface.get("name")
+            or interface.get("interface")
+            or _map(_map(info.get("school")).get("survey")).get("interface"),
+            40,
+        ),
+        interface_kind=kind,
+        interface_detail=", ".join(detail) or None,
+        tools=tuple(
+            (clean_text(name, 60), clean_text(version, 60) if version else "?")
+            for name, version in sorted(tools.items())
+        ),
+    )
+
+
+THRESHOLD_ASSUMPTIONS = frozenset(
+    {"u_wifi_realtime", "u_wifi_data", "u_lan", "u_wan", "u_poe", "full_rho", "design_score"}
+)
+
+
+def thresholds_of(
+    profile_name: str | None, profile_sha256: str | None
+) -> tuple[Threshold, ...] | None:
+    """The profile's thresholds, read from the profile itself, only if it is the very
+    profile the scores were computed with (same sha256)."""
+    if not profile_name:
+        return None
+    from netsurvey.errors import NetsurveyError
+    from netsurvey.scoring.profile import load_profile
+
+    try:
+        profile = load_profile(profile_name)
+    except (NetsurveyError, OSError, ValueError):
+        return None
+    if profile_sha256 is not None and profile.sha256 != profile_sha256:
+        return None
+    u = profile.utilisation
+    rows = [
+        ("u_wifi_realtime", u.wifi_realtime, "ratio"),
+        ("u_wifi_data", u.wifi_data, "ratio"),
+        ("u_lan", u.lan, "ratio"),
+        ("u_wan", u.wan, "ratio"),
+        ("u_poe", u.poe, "ratio"),
+        ("u_circuit", u.circuit, "ratio"),
+        ("u_rcd", u.rcd, "ratio"),
+        ("full_rho", profile.score.full_rho, "rho"),
+        ("design_score", profile.score.design_score, "score"),
+        ("quantile", profile.score.quantile, "ratio"),
+        ("test_target", profile.test_target_s, "s"),
+    ]
+    return tuple(
+        Threshold(key, float(value), unit, key in THRESHOLD_ASSUMPTIONS)
+        for key, value, unit in rows
     )
 
 
@@ -450,6 +745,7 @@ def _provenance(entry: Mapping[str, Any], visit: VisitFiles) -> Provenance:
         scored_manifest_sha256=clean_optional(entry.get("visit_manifest_sha256"), 64),
         records_count=len(visit.records),
         skipped_lines=visit.skipped_lines,
+        equipment=_equipment(info),
     )
 
 
@@ -477,7 +773,30 @@ def pupils_count(school: Mapping[str, Any]) -> int | None:
 
 
 def meets_bar(overall: Grade, bar_score: float = READINESS_BAR_SCORE) -> bool | None:
-    return None if overall.score is None else overall.score >= bar_score
+    if not overall.complete or overall.score is None:
+        return None
+    return overall.score >= bar_score
+
+
+def integrity_view(state: Any, visit_dir: Path | None = None) -> Integrity | None:
+    """The IntegrityState (netsurvey.integrity) as shown in the report, with the
+    signature's state when the visit is signed."""
+    if state is None:
+        return None
+    signature = None
+    if visit_dir is not None and state.manifest_sha256:
+        from netsurvey import integrity as integrity_module
+
+        try:
+            signature = integrity_module._signature_state(visit_dir, state.manifest_sha256)
+        except (OSError, ValueError):
+            signature = None
+    return Integrity(
+        state=str(state.state),
+        files=tuple(clean_text(f, 200) for f in state.files),
+        manifest_sha256=clean_optional(state.manifest_sha256, 64),
+        signature=clean_optional(signature, 200),
+    )
 
 
 def build_view(
@@ -492,6 +811,8 @@ def build_view(
     found_devices = sections.devices(visit)
     overall = _grade(_map(entry.get("overall")))
     heatmaps = sections.find_heatmaps(heatmap_dir or visit.path / "out")
+    upgrades = _upgrades(entry)
+    profile = _profile(scores)
     return ReportView(
         school_id=clean_text(entry.get("school_id") or visit.info.get("school_id") or "?", 80),
         school_name=clean_text(entry.get("name") or school.get("name") or "?"),
@@ -502,15 +823,19 @@ def build_view(
         meets_bar=meets_bar(overall),
         dimensions=_dimensions(entry),
         bottleneck=_bottleneck(entry),
-        upgrades=_upgrades(entry),
+        upgrades=upgrades,
+        plan=_plan(entry, upgrades),
+        coverage=_coverage(entry),
+        thresholds=thresholds_of(profile.name, profile.sha256),
         scenarios=_scenarios(entry),
         video=_video(figures),
         figures=_figure_rows(figures),
         benchmarks=_benchmarks(figures),
         missing=tuple(clean_text(m) for m in _list(entry.get("missing"))),
+        missing_notes=tuple(_map(n) for n in _list(entry.get("missing_notes")) if _map(n)),
         evidence=_evidence(entry, visit),
         provenance=_provenance(entry, visit),
-        profile=_profile(scores),
+        profile=profile,
         wan=sections.wan_section(visit),
         lan=sections.lan_rows(found_devices),
         wifi=sections.WifiSection(

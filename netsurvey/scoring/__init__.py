@@ -9,6 +9,6 @@ Modules, in pipeline order:
 * ``tables``      per-profile look-up tables; ``batch`` padded arrays; ``draws`` seeded RNG
 * ``model``       the vectorised pipeline (chunked over schools)
 * ``scores``      per-school scores, grades, bottleneck, figures, benchmarks
-* ``whatif``      upgrade candidates on the same draws, a greedy plan by gain per euro
+* ``whatif``      upgrade candidates on the same draws, the cheapest path to the readiness bar
 * ``output``      scores.json; ``pipeline`` ties it together
 """

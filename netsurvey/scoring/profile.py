@@ -1,4 +1,4 @@
-"""Scoring profiles: versioned YAML -> frozen dataclasses (model-basis §7 lives here).
+"""Scoring profiles: versioned YAML -> frozen dataclasses (the assumptions of docs/model.md §12 live here).
 
 A profile may say ``extends: <name>``; mappings are merged key by key onto the
 parent and lists replace the parent's list.  Errors are ``ProfileError`` with
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from netsurvey.errors import ProfileError
+from netsurvey.scoring.coverage import DEFAULT_RULES, CoverageRule
 from netsurvey.scoring.yamlsource import Node, load_document
 
 PROFILE_DIR = Path(__file__).resolve().parent / "profiles"
@@ -93,6 +94,7 @@ class Scenario:
     grades: tuple[int, ...] | None
     device_factor: float
     test_start: bool
+    title_id: str | None = None  # locale key under scenario_titles (the report's text)
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,9 @@ class Benchmark:
     min_mbps: float | None
     fixed_mbps: float | None
     basis: str  # "users" | "students"
+    source: str | None = None  # where the number comes from (shown in the report)
+    metric: str = "wan_down"  # "wan_down" | "wan_up" | "wifi_standard"
+    min_standard: str | None = None  # for metric wifi_standard: HT, VHT or HE
 
     def target_bps(self, users: float, students: float) -> float:
         if self.fixed_mbps is not None:
@@ -177,6 +182,7 @@ class Profile:
     scenarios: tuple[Scenario, ...]
     benchmarks: tuple[Benchmark, ...]
     upgrades: UpgradePrices
+    coverage: dict[str, CoverageRule]
 
     def scenario(self, scenario_id: str) -> Scenario:
         for scenario in self.scenarios:
@@ -311,7 +317,13 @@ def _build_scenario(node: Node, applications: dict[str, Application]) -> Scenari
         grades=tuple(g.integer(0, 13) for g in grades_node.items()) if grades_node else None,
         device_factor=factor_node.number(0.1, 10) if factor_node else 1.0,
         test_start=start_node.flag() if start_node else False,
+        title_id=_optional_text(node, "title_id"),
     )
+
+
+def _optional_text(node: Node, key: str) -> str | None:
+    value = node.opt(key)
+    return value.text() if value is not None else None
 
 
 def _build_benchmark(node: Node) -> Benchmark:
@@ -327,7 +339,21 @@ def _build_benchmark(node: Node) -> Benchmark:
         min_mbps=optional("min_mbps"),
         fixed_mbps=optional("fixed_mbps"),
         basis=basis.text() if basis is not None else "users",
+        source=_optional_text(node, "source"),
+        metric=_optional_text(node, "metric") or "wan_down",
+        min_standard=_optional_text(node, "min_standard"),
     )
+    if benchmark.metric not in BENCHMARK_METRICS:
+        raise node.get("metric").fail(
+            f"unknown metric '{benchmark.metric}'", hint=f"use {', '.join(BENCHMARK_METRICS)}"
+        )
+    if benchmark.metric == "wifi_standard":
+        if benchmark.min_standard not in WIFI_STANDARDS:
+            raise node.fail(
+                "a wifi_standard benchmark needs 'min_standard'",
+                hint=f"use {', '.join(WIFI_STANDARDS)}",
+            )
+        return benchmark
     if benchmark.fixed_mbps is None and benchmark.per_user_mbps is None:
         raise node.fail("a benchmark needs 'per_user_mbps' or 'fixed_mbps'")
     if benchmark.basis not in ("users", "students"):
@@ -386,6 +412,7 @@ TOP_KEYS = {
     "scenarios",
     "benchmarks",
     "upgrades",
+    "coverage",
 }
 SECTION_KEYS = {
     "wifi": set(WifiParams.__dataclass_fields__),
@@ -419,7 +446,10 @@ SCENARIO_KEYS = {
     "grades",
     "device_factor",
     "test_start",
+    "title_id",
 }
+BENCHMARK_METRICS = ("wan_down", "wan_up", "wifi_standard")
+WIFI_STANDARDS = ("HT", "VHT", "HE")
 
 
 def _check_keys(tree: Node) -> None:
@@ -526,4 +556,28 @@ def _build(tree: Node, path: str, sha256: str) -> Profile:
         scenarios=scenarios,
         benchmarks=tuple(_build_benchmark(node) for node in tree.get("benchmarks").items()),
         upgrades=_build_upgrades(tree.get("upgrades")),
+        coverage=_build_coverage(tree.opt("coverage")),
     )
+
+
+def _build_coverage(node: Node | None) -> dict[str, CoverageRule]:
+    """The least evidence for a grade per dimension; dimensions not listed keep the
+    defaults (everything covered, three speedtests)."""
+    rules = dict(DEFAULT_RULES)
+    if node is None:
+        return rules
+    for name, entry in node.mapping().items():
+        if name not in DIMENSIONS:
+            raise entry.fail(f"unknown dimension '{name}'", hint=f"use {', '.join(DIMENSIONS)}")
+        entry.check_keys({"min_ratio", "min_count", "optional"})
+        ratio = entry.opt("min_ratio")
+        count = entry.opt("min_count")
+        optional = entry.opt("optional")
+        if (ratio is None) == (count is None):
+            raise entry.fail("give exactly one of min_ratio and min_count")
+        rules[name] = CoverageRule(
+            min_ratio=ratio.number(0.0, 1.0) if ratio is not None else None,
+            min_count=count.integer(0, 1000) if count is not None else None,
+            optional=optional.flag() if optional is not None else False,
+        )
+    return rules

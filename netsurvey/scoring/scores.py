@@ -8,9 +8,11 @@ from typing import Any
 from netsurvey.errors import NetsurveyError
 from netsurvey.power import model as power_model
 from netsurvey.scoring.batch import channel_span_mhz, poe_restricted
-from netsurvey.scoring.features import SchoolFeatures
+from netsurvey.scoring.coverage import CoverageEntry, blocking_dimensions, coverage_entries
+from netsurvey.scoring.features import AccessPoint, SchoolFeatures
 from netsurvey.scoring.model import ChunkResult, DimensionResult, ScenarioResult
-from netsurvey.scoring.profile import DIMENSIONS, Profile
+from netsurvey.scoring.notes import note_message
+from netsurvey.scoring.profile import DIMENSIONS, Benchmark, Profile
 
 MBPS = 1e6
 MISSING_REASONS = {
@@ -28,8 +30,14 @@ def _round(value: float | None, digits: int = 3) -> float | None:
     return round(float(value), digits)
 
 
-def _rho(value: float) -> float | None:
-    """rho for JSON: finite values rounded; an infinite rho (no usable airtime) becomes None."""
+INFINITE = "inf"  # docs/contracts.md: a load the element cannot carry at any share
+
+
+def _rho(value: float) -> float | str | None:
+    """rho for JSON: finite values rounded; an infinite rho (no usable airtime, the element
+    cannot carry this load at all) is the string "inf"; NaN (no evidence) is None."""
+    if math.isinf(value) and value > 0:
+        return INFINITE
     return _round(value, 3)
 
 
@@ -37,16 +45,47 @@ def band_label(channel: int) -> str:
     return "2.4 GHz" if channel <= 14 else "5 GHz"
 
 
+# English rendering of an element reference; the report renders the same reference from
+# its locale catalogue (report_templates/locales/*.yaml, ``elements.<kind>``).
+ELEMENT_TEXT_EN = {
+    "radio": "AP {ap} radio {band} ch {channel}/{width_mhz} MHz",
+    "room_no_ap": "room {room} (no AP)",
+    "port": "switch port of AP {ap}",
+    "uplink": "uplink of switch {switch}",
+    "wan": "WAN link",
+    "poe": "PoE budget of switch {switch}",
+    "circuit": "circuit {circuit}",
+    "rcd": "RCD of circuit {circuit}",
+    "unknown": "unknown element",
+}
+
+
 def element_label(
     school: SchoolFeatures, dim: DimensionResult, index: int
 ) -> tuple[str, str | None]:
     """Plain-words element name and room for an element index of a dimension."""
+    ref, room = element_ref(school, dim, index)
+    return element_text_en(ref), room
+
+
+def element_text_en(ref: dict[str, Any]) -> str:
+    kind = str(ref.get("kind", "unknown"))
+    template = ELEMENT_TEXT_EN.get(kind)
+    if template is None:
+        return kind
+    return template.format(**{k: v for k, v in ref.items() if k != "kind"})
+
+
+def element_ref(
+    school: SchoolFeatures, dim: DimensionResult, index: int
+) -> tuple[dict[str, Any], str | None]:
+    """The element as a message reference ``{"kind": ..., params...}`` and its room."""
     offset = 0
     for kind, count in dim.segments:
         if index < offset + count:
-            return _label(school, kind, index - offset)
+            return _ref(school, kind, index - offset)
         offset += count
-    return "unknown element", None
+    return {"kind": "unknown"}, None
 
 
 def element_kind(dim: DimensionResult, index: int) -> str:
@@ -58,45 +97,53 @@ def element_kind(dim: DimensionResult, index: int) -> str:
     return "unknown"
 
 
-def _room_ap(school: SchoolFeatures, room_index: int) -> tuple[str, str | None]:
+def _radio_ref(ap: AccessPoint) -> dict[str, Any]:
+    return {
+        "kind": "radio",
+        "ap": ap.id,
+        "band": band_label(ap.channel),
+        "channel": ap.channel,
+        "width_mhz": ap.width_mhz,
+    }
+
+
+def _room_ap(school: SchoolFeatures, room_index: int) -> tuple[dict[str, Any], str | None]:
     room = school.rooms[room_index]
     ap = next((a for a in school.aps if a.id == room.ap), None)
     if ap is None:
-        return f"room {room.id} (no AP)", room.id
-    return f"AP {ap.id} radio {band_label(ap.channel)} ch {ap.channel}/{ap.width_mhz} MHz", room.id
+        return {"kind": "room_no_ap", "room": room.id}, room.id
+    return _radio_ref(ap), room.id
 
 
-def _label(school: SchoolFeatures, kind: str, local: int) -> tuple[str, str | None]:
+def _ref(school: SchoolFeatures, kind: str, local: int) -> tuple[dict[str, Any], str | None]:
     if kind == "radio":
         radio = school.aps[local]
         rooms = [room.id for room in school.rooms if room.ap == radio.id]
-        label = f"AP {radio.id} radio {band_label(radio.channel)} ch {radio.channel}/{radio.width_mhz} MHz"
-        return label, ", ".join(rooms) if rooms else None
+        return _radio_ref(radio), ", ".join(rooms) if rooms else None
     if kind == "room":
         return _room_ap(school, local)
     if kind == "port":
-        return f"switch port of AP {school.aps[local].id}", None
+        return {"kind": "port", "ap": school.aps[local].id}, None
     if kind == "uplink":
-        return f"uplink of switch {school.switches[local].id}", None
+        return {"kind": "uplink", "switch": school.switches[local].id}, None
     if kind == "room_port":
         room = school.rooms[local]
-        return f"switch port of AP {room.ap}", room.id
+        return {"kind": "port", "ap": room.ap}, room.id
     if kind == "room_uplink":
         room = school.rooms[local]
         ap = next((a for a in school.aps if a.id == room.ap), None)
-        switch = ap.switch if ap is not None else None
-        return f"uplink of switch {switch}", room.id
+        return {"kind": "uplink", "switch": ap.switch if ap is not None else None}, room.id
     if kind == "wan":
-        return "WAN link", None
+        return {"kind": "wan"}, None
     if kind == "room_wan":
-        return "WAN link", school.rooms[local].id
+        return {"kind": "wan"}, school.rooms[local].id
     if kind == "poe":
-        return f"PoE budget of switch {school.switches[local].id}", None
+        return {"kind": "poe", "switch": school.switches[local].id}, None
     if kind == "circuit":
-        return f"circuit {school.circuits[local].id}", None
+        return {"kind": "circuit", "circuit": school.circuits[local].id}, None
     if kind == "rcd":
-        return f"RCD of circuit {school.circuits[local].id}", None
-    return kind, None
+        return {"kind": "rcd", "circuit": school.circuits[local].id}, None
+    return {"kind": "unknown"}, None
 
 
 def _dimension_entry(dim: DimensionResult, index: int, profile: Profile) -> dict[str, Any]:
@@ -129,6 +176,7 @@ def _scenario_entries(chunk: ChunkResult, index: int, profile: Profile) -> list[
             {
                 "id": result.scenario.id,
                 "title": result.scenario.title,
+                "title_id": result.scenario.title_id,
                 "must_pass": result.scenario.must_pass,
                 "application": result.scenario.application,
                 "dimensions": dims,
@@ -165,8 +213,29 @@ def _dimension_summary(
     return summary
 
 
+BOTTLENECK_TEXT_EN = {
+    "bottleneck.no_capacity": "{where} has no usable capacity left at all in {scenario} ({title}).",
+    "bottleneck.saturated": "{where} is saturated: at the p90 the demand is {severity} of what it "
+    "can carry in {scenario} ({title}).",
+    "bottleneck.busiest": "{where} is the busiest element: at the p90 it carries {severity} of "
+    "its capacity in {scenario} ({title}).",
+}
+
+
+def _where_en(element: str, room: str | None, placement: str | None) -> str:
+    if placement == "class_online":
+        return f"{element} (with the class in room {room} online)"
+    if placement == "room":
+        return f"{element} (room {room})"
+    return element
+
+
 def bottleneck(chunk: ChunkResult, index: int) -> dict[str, Any] | None:
-    """The element with the largest p90 demand / physical capacity in a must-pass scenario."""
+    """The element with the largest p90 demand / physical capacity in a must-pass scenario.
+
+    ``message`` and ``params`` are what the report renders from its locale catalogue;
+    ``text`` is the English rendering of the same message (kept for older readers).
+    """
     school = chunk.batch.schools[index]
     best: tuple[float, ScenarioResult, str, DimensionResult] | None = None
     for result in chunk.scenarios:
@@ -182,42 +251,102 @@ def bottleneck(chunk: ChunkResult, index: int) -> dict[str, Any] | None:
         return None
     severity, result, name, dim = best
     element_index = int(dim.severity_element[index])
-    element, room = element_label(school, dim, element_index)
+    ref, room = element_ref(school, dim, element_index)
+    element = element_text_en(ref)
+    placement = None
     if room and element_kind(dim, element_index).startswith("room_"):
-        where = f"{element} (with the class in room {room} online)"
+        placement = "class_online"
     elif room:
-        where = f"{element} (room {room})"
-    else:
-        where = element
+        placement = "room"
     if not math.isfinite(severity):
-        verdict = "has no usable capacity left at all"
+        message = "bottleneck.no_capacity"
     elif severity >= 1.0:
-        verdict = f"is saturated: at the p90 the demand is {severity:.0%} of what it can carry"
+        message = "bottleneck.saturated"
     else:
-        verdict = f"is the busiest element: at the p90 it carries {severity:.0%} of its capacity"
+        message = "bottleneck.busiest"
+    text = BOTTLENECK_TEXT_EN[message].format(
+        where=_where_en(element, room, placement),
+        severity=f"{severity:.0%}" if math.isfinite(severity) else "",
+        scenario=result.scenario.id,
+        title=result.scenario.title,
+    )
     return {
         "dimension": name,
         "element": element,
         "room": room,
         "scenario": result.scenario.id,
-        "severity": _round(severity, 3),
-        "text": f"{where} {verdict} in {result.scenario.id} ({result.scenario.title}).",
+        "severity": _round(severity, 3) if math.isfinite(severity) else "inf",
+        "text": text,
+        "message": message,
+        "params": {
+            "dimension": name,
+            "element": ref,
+            "room": room,
+            "placement": placement,
+            "scenario": result.scenario.id,
+            "scenario_title_id": result.scenario.title_id,
+            "severity_ratio": _round(severity, 3) if math.isfinite(severity) else "inf",
+        },
+    }
+
+
+WIFI_GENERATION_RANK = {"HT": 4, "VHT": 5, "HE": 6}  # Wi-Fi 4, 5, 6
+
+
+def _p10(samples: tuple[float, ...]) -> float | None:
+    """The 10th percentile of speedtest samples (nearest rank), None without samples."""
+    ordered = sorted(samples)
+    if not ordered:
+        return None
+    return ordered[max(0, math.ceil(0.1 * len(ordered)) - 1)]
+
+
+def _wifi_standard_row(benchmark: Benchmark, school: SchoolFeatures) -> dict[str, Any]:
+    need = WIFI_GENERATION_RANK[benchmark.min_standard or "HE"]
+    total = len(school.aps)
+    meeting = sum(1 for ap in school.aps if WIFI_GENERATION_RANK.get(ap.standard, 0) >= need)
+    return {
+        "id": benchmark.id,
+        "body": benchmark.body,
+        "source": benchmark.source,
+        "metric": benchmark.metric,
+        "min_standard": benchmark.min_standard,
+        "aps_count": total,
+        "aps_meeting_count": meeting if total else None,
+        "aps_meeting_ratio": _round(meeting / total, 3) if total else None,
+        "ratio": None,  # the WAN ratio (measured / target); a Wi-Fi check has none
+        "met": None if not total else meeting == total,
     }
 
 
 def _benchmarks(chunk: ChunkResult, index: int, profile: Profile) -> list[dict[str, Any]]:
     school = chunk.batch.schools[index]
-    measured = float(chunk.wan_down_p10_mbps[index]) * MBPS
+    down_bps = float(chunk.wan_down_p10_mbps[index]) * MBPS
+    up_p10 = _p10(school.wan.up_mbps) if school.wan is not None else None
+    measured_by_metric = {
+        "wan_down": down_bps if math.isfinite(down_bps) else None,
+        "wan_up": up_p10 * MBPS if up_p10 is not None else None,
+    }
     rows = []
     for benchmark in profile.benchmarks:
+        if benchmark.metric == "wifi_standard":
+            rows.append(_wifi_standard_row(benchmark, school))
+            continue
         target = benchmark.target_bps(school.users, school.students)
-        ratio = measured / target if math.isfinite(measured) and target > 0 else None
+        measured = measured_by_metric.get(benchmark.metric)
+        ratio = measured / target if measured is not None and target > 0 else None
         rows.append(
             {
                 "id": benchmark.id,
                 "body": benchmark.body,
+                "source": benchmark.source,
+                "metric": benchmark.metric,
+                "per_user_mbps": benchmark.per_user_mbps,
+                "min_mbps": benchmark.min_mbps,
+                "fixed_mbps": benchmark.fixed_mbps,
+                "basis": benchmark.basis,
                 "target_bps": round(target),
-                "measured_p10_bps": round(measured) if math.isfinite(measured) else None,
+                "measured_p10_bps": round(measured) if measured is not None else None,
                 "ratio": _round(ratio, 3),
                 "met": None if ratio is None else ratio >= 1.0,
             }
@@ -350,28 +479,49 @@ def visit_manifest_sha256(visit: str | None) -> str | None:
     return manifest_digest(manifest) if manifest is not None else None
 
 
+def needed_dimensions(profile: Profile) -> list[str]:
+    """Dimensions some must-pass scenario needs, in the profile's dimension order."""
+    needed = {name for s in profile.scenarios if s.must_pass for name in s.dimensions}
+    return [name for name in DIMENSIONS if name in needed]
+
+
+def overall_entry(
+    summary: dict[str, dict[str, Any]], coverage: dict[str, CoverageEntry], profile: Profile
+) -> dict[str, Any]:
+    """The overall score and grade, or none of them when evidence is missing: a grade
+    means every dimension a must-pass scenario needs was measured well enough."""
+    present = {name: entry["score"] is not None for name, entry in summary.items()}
+    blocking = blocking_dimensions(needed_dimensions(profile), present, coverage)
+    scored = [entry["score"] for entry in summary.values() if entry["score"] is not None]
+    overall = min(scored) if scored and not blocking else None
+    return {
+        "score": overall,
+        "grade": profile.grade(overall) if overall is not None else None,
+        "status": "incomplete" if blocking else "complete",
+        "missing_dimensions": blocking,
+    }
+
+
 def school_result(chunk: ChunkResult, index: int, profile: Profile) -> dict[str, Any]:
     """The scores.json entry of one school (recommendations are added by whatif)."""
     school = chunk.batch.schools[index]
     summary = _dimension_summary(chunk, index, profile)
-    scored = [entry["score"] for entry in summary.values() if entry["score"] is not None]
-    overall = min(scored) if scored else None
+    coverage = coverage_entries(school.coverage_facts(), profile.coverage)
     return {
         "school_id": school.id,
         "name": school.name,
         "municipality": school.municipality,
         "visit": school.visit,
         "visit_manifest_sha256": visit_manifest_sha256(school.visit),
-        "overall": {
-            "score": overall,
-            "grade": profile.grade(overall) if overall is not None else None,
-        },
+        "overall": overall_entry(summary, coverage, profile),
+        "coverage": coverage,
         "dimensions": summary,
         "scenarios": _scenario_entries(chunk, index, profile),
         "bottleneck": bottleneck(chunk, index),
         "figures": _figures(chunk, index, profile),
         "recommendations": [],
-        "missing": _missing(school, summary),
+        "missing": (missing := _missing(school, summary)),
+        "missing_notes": [note_message(note) for note in missing],
         "evidence": [
             {"figure": figure, "measurement_ids": list(ids)} for figure, ids in school.evidence
         ],

@@ -1,17 +1,19 @@
-"""Upgrade advice: candidate changes scored with the same draws, ranked by gain per euro.
+"""Upgrade advice: the cheapest path of catalogue upgrades to the readiness bar.
 
 Each candidate is a modified copy of the school's features.  Variants keep the
 school id, so they get exactly the school's random draws (common random
 numbers): a score gain is the change, never Monte-Carlo noise.  Variants are
-stacked on the school axis and evaluated in one vectorised pass; a second
-pass scores the greedy plan (best candidate first, then the next on top).
+stacked on the school axis and evaluated in vectorised passes: every compatible
+subset of a few candidates (exact search), or one or two more upgrades per step
+(greedy with look-ahead) when there are many.  docs/contracts.md §4 describes
+``upgrade_plan``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from statistics import median
 from typing import Any
@@ -35,11 +37,29 @@ Change = Callable[[SchoolFeatures], SchoolFeatures]
 
 @dataclass(frozen=True)
 class Candidate:
+    """One catalogue upgrade for one school.
+
+    ``message``/``params`` name it for the report's locale catalogue; ``title`` is the
+    English text.  Two candidates conflict when they share an exclusive ``group`` (WAN
+    tiers replace each other) or ``covers`` overlap (one AP per room); a ``composite``
+    is the sum of other candidates (all crowded rooms at once), left out of exact search.
+    """
+
     id: str
     title: str
     cost_eur: float
     dimension: str
     change: Change
+    message: str = ""
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
+    group: str | None = None
+    covers: frozenset[str] = frozenset()
+    composite: bool = False
+
+    def conflicts(self, other: Candidate) -> bool:
+        if self.group is not None and self.group == other.group:
+            return True
+        return bool(self.covers & other.covers)
 
 
 def _number(option: dict[str, float | str], key: str) -> float:
@@ -252,8 +272,16 @@ def candidates(school: SchoolFeatures, result: dict[str, Any], profile: Profile)
                         tier.cost_eur,
                         "wan",
                         _wan_tier(tier.down_mbps, tier.up_mbps, profile.ethernet_tcp_ratio),
+                        message="upgrade.wan_tier",
+                        params={
+                            "tier": tier.id,
+                            "down_mbps": tier.down_mbps,
+                            "up_mbps": tier.up_mbps,
+                        },
+                        group="wan-tier",
                     )
                 )
+    crowded: list[Room] = []
     if _below(result, "wifi"):
         crowded = _crowded_rooms(school, result)
         ap_cost = _number(upgrades.add_ap, "cost_eur")
@@ -265,6 +293,9 @@ def candidates(school: SchoolFeatures, result: dict[str, Any], profile: Profile)
                     ap_cost,
                     "wifi",
                     _add_ap(room, profile),
+                    message="upgrade.add_ap",
+                    params={"rooms": [room.id], "count": 1},
+                    covers=frozenset({f"room:{room.id}"}),
                 )
             )
         if len(crowded) > 1:
@@ -275,6 +306,10 @@ def candidates(school: SchoolFeatures, result: dict[str, Any], profile: Profile)
                     ap_cost * len(crowded),
                     "wifi",
                     _compose([_add_ap(room, profile) for room in crowded]),
+                    message="upgrade.add_ap",
+                    params={"rooms": [room.id for room in crowded], "count": len(crowded)},
+                    covers=frozenset(f"room:{room.id}" for room in crowded),
+                    composite=True,
                 )
             )
     if _below(result, "wifi") and _co_channel(school):
@@ -285,11 +320,14 @@ def candidates(school: SchoolFeatures, result: dict[str, Any], profile: Profile)
                 _number(upgrades.channel_plan, "cost_eur"),
                 "wifi",
                 _channel_plan(profile),
+                message="upgrade.channel_plan",
+                params={"width_mhz": _number(upgrades.channel_plan, "width_mhz")},
             )
         )
     weak_switches = {ap.switch for ap in school.aps if ap.switch is not None and poe_restricted(ap)}
     if _below(result, "poe"):
         weak_switches |= {sw.id for sw in school.switches if _poe_tight(sw, school, profile)}
+    weak_switches |= _hosts_of_new_aps(school, crowded)
     if weak_switches:
         found.append(
             Candidate(
@@ -298,6 +336,12 @@ def candidates(school: SchoolFeatures, result: dict[str, Any], profile: Profile)
                 _number(upgrades.poe_switch, "cost_eur") * len(weak_switches),
                 "poe",
                 _poe_switch(profile, weak_switches),
+                message="upgrade.poe_switch",
+                params={
+                    "count": len(weak_switches),
+                    "switches": sorted(weak_switches),
+                    "budget_w": _number(upgrades.poe_switch, "budget_w"),
+                },
             )
         )
     at_once = int(_number(upgrades.cart_sequencing, "slots_at_once"))
@@ -310,6 +354,8 @@ def candidates(school: SchoolFeatures, result: dict[str, Any], profile: Profile)
                 _number(upgrades.cart_sequencing, "cost_eur") * len(unsequenced),
                 "power",
                 _sequence_carts(profile),
+                message="upgrade.cart_sequencing",
+                params={"count": len(unsequenced), "slots_at_once": at_once},
             )
         )
     if _below(result, "power") and school.carts:
@@ -320,9 +366,22 @@ def candidates(school: SchoolFeatures, result: dict[str, Any], profile: Profile)
                 _number(upgrades.new_circuit, "cost_eur") * len(school.carts),
                 "power",
                 _new_circuits(profile),
+                message="upgrade.new_circuit",
+                params={
+                    "count": len(school.carts),
+                    "breaker_a": _number(upgrades.new_circuit, "breaker_a"),
+                },
             )
         )
     return found
+
+
+def _hosts_of_new_aps(school: SchoolFeatures, rooms: list[Room]) -> set[str]:
+    """Switches with a known PoE budget that would power an added AP: the plan may need
+    a bigger PoE switch only because it adds APs."""
+    budgets = {sw.id for sw in school.switches if sw.poe_budget_w is not None}
+    hosts = {ap.switch for ap in school.aps if ap.id in {room.ap for room in rooms}}
+    return {switch for switch in hosts if switch in budgets}
 
 
 def _co_channel(school: SchoolFeatures) -> bool:
@@ -379,13 +438,231 @@ def _rate(gain: float, cost_eur: float) -> float:
     return gain / (cost_eur / 1000.0)
 
 
+EXACT_SEARCH_MAX_CANDIDATES = 10  # more candidates: greedy search with look-ahead
+EXACT_SEARCH_MAX_SUBSETS = 512  # compatible subsets scored per school in exact search
+BEYOND_BAR_MAX_STEPS = 3
+GREEDY_MAX_STEPS = 8
+
+
 @dataclass
-class _Plan:
+class _Search:
+    """One school's plan search: every subset of candidates scored once, cached."""
+
     school: SchoolFeatures
-    outcome: Outcome
-    remaining: list[Candidate]
-    spent_eur: float = 0.0
-    steps: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    result: dict[str, Any]
+    candidates: list[Candidate]
+    base: Outcome
+    bar: float
+    cache: dict[frozenset[int], Outcome] = dataclasses.field(default_factory=dict)
+    method: str = "exact"
+
+    def variant(self, subset: frozenset[int]) -> SchoolFeatures:
+        school = self.school
+        for index in sorted(subset):
+            school = self.candidates[index].change(school)
+        return school
+
+    def outcome(self, subset: frozenset[int]) -> Outcome:
+        return self.base if not subset else self.cache[subset]
+
+    def cost(self, subset: Iterable[int]) -> float:
+        return sum(self.candidates[i].cost_eur for i in subset)
+
+    def reaches(self, subset: frozenset[int]) -> bool:
+        return _meets(self.outcome(subset), self.bar)
+
+    def compatible(self, subset: frozenset[int], index: int) -> bool:
+        candidate = self.candidates[index]
+        return index not in subset and not any(
+            candidate.conflicts(self.candidates[i]) for i in subset
+        )
+
+    def progress(self, subset: frozenset[int]) -> float:
+        """Distance covered toward the bar: dimension scores capped at the bar, summed.
+
+        It moves when any blocking dimension improves, even while the overall minimum
+        (held by another dimension) does not, so multi-dimension paths are found."""
+        return sum(
+            min(score, self.bar)
+            for score in self.outcome(subset).dimensions.values()
+            if score is not None
+        )
+
+
+def _meets(outcome: Outcome, bar: float) -> bool:
+    return outcome.overall is not None and outcome.overall >= bar
+
+
+def _evaluate(
+    wanted: list[tuple[_Search, frozenset[int]]],
+    profile: Profile,
+    draws: int,
+    seed: int,
+    tables: ModelTables | None,
+) -> None:
+    """Score every (school, subset) not scored yet, all schools in one vectorised pass."""
+    todo: list[tuple[_Search, frozenset[int]]] = []
+    seen: set[tuple[int, frozenset[int]]] = set()
+    for search, subset in wanted:
+        key = (id(search), subset)
+        if subset and subset not in search.cache and key not in seen:
+            seen.add(key)
+            todo.append((search, subset))
+    if not todo:
+        return
+    outcomes = _outcomes([s.variant(subset) for s, subset in todo], profile, draws, seed, tables)
+    for (search, subset), outcome in zip(todo, outcomes, strict=True):
+        search.cache[subset] = outcome
+
+
+def _valid_subsets(search: _Search, pool: list[int]) -> list[frozenset[int]]:
+    subsets: list[frozenset[int]] = [frozenset()]
+    for index in pool:
+        subsets += [s | {index} for s in subsets if search.compatible(s, index)]
+    return subsets
+
+
+def _exact_pool(search: _Search) -> list[int]:
+    return [i for i, c in enumerate(search.candidates) if not c.composite]
+
+
+def _cheapest_reaching(search: _Search, subsets: list[frozenset[int]]) -> frozenset[int] | None:
+    reaching = [s for s in subsets if search.reaches(s)]
+    if not reaching:
+        return None
+    return min(
+        reaching,
+        key=lambda s: (round(search.cost(s), 2), len(s), -(search.outcome(s).overall or 0.0)),
+    )
+
+
+def _order_steps(search: _Search, chosen: frozenset[int]) -> list[int]:
+    """Order a chosen set so each step climbs most per euro (prefixes are all scored)."""
+    order: list[int] = []
+    done: frozenset[int] = frozenset()
+    while len(order) < len(chosen):
+        left = [i for i in chosen if i not in done]
+        best = max(
+            left,
+            key=lambda i: (
+                _gain(search.outcome(done).overall, search.outcome(done | {i}).overall) >= 0,
+                _rate(
+                    search.progress(done | {i}) - search.progress(done),
+                    search.candidates[i].cost_eur,
+                ),
+                -search.candidates[i].cost_eur,
+                -i,
+            ),
+        )
+        order.append(best)
+        done = done | {best}
+    return order
+
+
+def _prefixes(order: list[int]) -> list[frozenset[int]]:
+    return [frozenset(order[: k + 1]) for k in range(len(order))]
+
+
+def _greedy_options(search: _Search, chosen: frozenset[int]) -> list[frozenset[int]]:
+    """One or two more upgrades on top of ``chosen`` (look-ahead of two steps)."""
+    singles = [i for i in range(len(search.candidates)) if search.compatible(chosen, i)]
+    options = [chosen | {i} for i in singles]
+    for a_pos, a in enumerate(singles):
+        for b in singles[a_pos + 1 :]:
+            if search.compatible(chosen | {a}, b):
+                options.append(chosen | {a, b})
+    return options
+
+
+def _pick_option(
+    search: _Search, chosen: frozenset[int], options: list[frozenset[int]]
+) -> frozenset[int] | None:
+    reaching = _cheapest_reaching(search, options)
+    if reaching is not None:
+        return reaching
+    here = search.progress(chosen)
+    scored = [
+        (_rate(search.progress(o) - here, search.cost(o - chosen)), o)
+        for o in options
+        if search.progress(o) > here + 1e-9
+    ]
+    if not scored:
+        return None
+    return max(scored, key=lambda item: (item[0], -search.cost(item[1])))[1]
+
+
+def _prune(search: _Search, chosen: frozenset[int]) -> frozenset[int]:
+    """Drop steps the path does not need (a greedy path can pick one that a later step
+    made redundant); every candidate removal is scored before it is accepted."""
+    for index in sorted(chosen, key=lambda i: -search.candidates[i].cost_eur):
+        smaller = chosen - {index}
+        if smaller in search.cache and search.reaches(smaller):
+            chosen = smaller
+    return chosen
+
+
+def _blocking(
+    search: _Search, closest: frozenset[int], subsets: list[frozenset[int]]
+) -> list[dict[str, Any]]:
+    """Why the bar is not reached: dimensions without enough evidence (an incomplete
+    assessment), and dimensions still below the bar in the set of upgrades that gets
+    closest to it, with the best score the catalogue reaches for each."""
+    overall = search.result["overall"]
+    blocking: list[dict[str, Any]] = []
+    if overall.get("status") == "incomplete":
+        for name in overall.get("missing_dimensions") or []:
+            blocking.append(
+                {"dimension": name, "message": "plan.blocked.not_measured", "params": {}}
+            )
+    for name, score in search.outcome(closest).dimensions.items():
+        if score is None or score >= search.bar:
+            continue
+        if any(b["dimension"] == name for b in blocking):
+            continue
+        best = max([score] + [search.outcome(s).dimensions.get(name) or 0.0 for s in subsets])
+        tried = [c.id for c in search.candidates if c.dimension == name]
+        blocking.append(
+            {
+                "dimension": name,
+                "message": "plan.blocked.not_enough" if tried else "plan.blocked.no_upgrade",
+                "params": {"best_score": round(best, 1), "tried": tried},
+            }
+        )
+    return blocking
+
+
+def _step(
+    search: _Search,
+    before: frozenset[int],
+    index: int,
+    profile: Profile,
+    beyond_bar: bool,
+) -> dict[str, Any]:
+    candidate = search.candidates[index]
+    after = before | {index}
+    outcome_before, outcome_after = search.outcome(before), search.outcome(after)
+    gain = _gain(outcome_before.overall, outcome_after.overall)
+    rate = _rate(gain, candidate.cost_eur)
+    return {
+        "id": candidate.id,
+        "title": candidate.title,
+        "message": candidate.message,
+        "params": candidate.params,
+        "dimension": candidate.dimension,
+        "cost_eur": round(candidate.cost_eur, 2),
+        "score_gain": gain,
+        "dimension_gain": _gain(
+            outcome_before.dimensions.get(candidate.dimension),
+            outcome_after.dimensions.get(candidate.dimension),
+        ),
+        "gain_per_keur": round(rate, 2) if math.isfinite(rate) else None,
+        "plan_cost_eur": round(search.cost(after), 2),
+        "plan_score": outcome_after.overall,
+        "plan_grade": profile.grade(outcome_after.overall)
+        if outcome_after.overall is not None
+        else None,
+        "beyond_bar": beyond_bar,
+    }
 
 
 def recommend(
@@ -395,74 +672,216 @@ def recommend(
     draws: int,
     seed: int,
     tables: ModelTables | None = None,
-    max_steps: int = 6,
 ) -> None:
-    """Greedy upgrade plan per school: each step takes the candidate with the best gain per euro.
+    """The upgrade plan per school: the cheapest path of catalogue upgrades to the bar.
 
-    Gain is the overall score; when the overall minimum does not move, the sum of the
-    dimension scores breaks the tie.  Candidates that help nothing are left out.
+    With few candidates every compatible subset is scored and the cheapest one that
+    reaches the bar is taken (exact); with many, a greedy search adds the one or two
+    upgrades that cover most distance to the bar per euro, then drops steps that became
+    redundant.  Optional steps past the bar go to ``upgrade_plan.beyond_bar``.  All
+    variants share the school's random draws, so a gain is never Monte-Carlo noise.
     """
-    plans = [
-        _Plan(
-            school,
-            Outcome(
-                result["overall"]["score"],
-                {name: entry["score"] for name, entry in result["dimensions"].items()},
-            ),
-            candidates(school, result, profile),
+    bar = float(profile.score.design_score)
+    searches = [
+        _Search(
+            school=school,
+            result=result,
+            candidates=candidates(school, result, profile),
+            base=_base_outcome(result),
+            bar=bar,
         )
         for school, result in zip(schools, results, strict=True)
     ]
-    for _ in range(max_steps):
-        active = [plan for plan in plans if plan.remaining]
+    subsets: dict[int, list[frozenset[int]]] = {}
+    for search in searches:
+        pool = _exact_pool(search)
+        if len(pool) > EXACT_SEARCH_MAX_CANDIDATES:
+            search.method = "greedy"
+            continue
+        subsets[id(search)] = _valid_subsets(search, pool)
+        if len(subsets[id(search)]) > EXACT_SEARCH_MAX_SUBSETS:
+            search.method = "greedy"
+    exact = [s for s in searches if s.method == "exact"]
+    _evaluate([(s, sub) for s in exact for sub in subsets[id(s)]], profile, draws, seed, tables)
+    chosen: dict[int, frozenset[int] | None] = {
+        id(s): (frozenset() if s.reaches(frozenset()) else _cheapest_reaching(s, subsets[id(s)]))
+        for s in exact
+    }
+    _greedy(
+        [s for s in searches if s.method == "greedy"], chosen, subsets, profile, draws, seed, tables
+    )
+    plans = {id(s): _path(s, chosen[id(s)], subsets[id(s)]) for s in searches}
+    beyond = _beyond_bar(searches, plans, profile, draws, seed, tables)
+    for search in searches:
+        order, reached = plans[id(search)]
+        steps = []
+        done: frozenset[int] = frozenset()
+        for index in order:
+            steps.append(_step(search, done, index, profile, beyond_bar=False))
+            done = done | {index}
+        final = search.outcome(done)
+        extra = beyond.get(id(search), [])
+        incomplete = search.result["overall"].get("status") == "incomplete"
+        search.result["recommendations"] = steps
+        search.result["upgrade_plan"] = {
+            "bar_score": bar,
+            "method": search.method,
+            "reaches_bar": reached and not incomplete,
+            "already_at_bar": not order and reached and not incomplete,
+            "steps": steps,
+            "total_cost_eur": round(search.cost(done), 2),
+            "final_score": None if incomplete else final.overall,
+            "final_grade": None
+            if incomplete or final.overall is None
+            else profile.grade(final.overall),
+            "blocking": _blocking(search, done, subsets[id(search)])
+            if incomplete or not reached
+            else [],
+            "beyond_bar": extra,
+        }
+
+
+def _base_outcome(result: dict[str, Any]) -> Outcome:
+    """The school as scored; overall is the minimum of the measured dimensions (as for
+    every variant), also where an incomplete assessment has no overall score."""
+    dimensions = {name: entry["score"] for name, entry in result["dimensions"].items()}
+    scored = [score for score in dimensions.values() if score is not None]
+    return Outcome(min(scored) if scored else None, dimensions)
+
+
+def _path(
+    search: _Search, chosen: frozenset[int] | None, subsets: list[frozenset[int]]
+) -> tuple[list[int], bool]:
+    """(ordered steps, reaches the bar).  Without a reaching set: the set that gets
+    closest to the bar, so the reader still sees how far the catalogue goes."""
+    if chosen is not None:
+        return _order_steps(search, chosen), True
+    if not subsets:
+        return [], False
+    best = max(subsets, key=lambda s: (round(search.progress(s), 1), -search.cost(s)))
+    if search.progress(best) <= search.progress(frozenset()) + 1e-9:
+        return [], False
+    for index in list(best):  # keep only steps that add progress
+        smaller = best - {index}
+        if smaller in subsets and search.progress(smaller) >= search.progress(best) - 1e-9:
+            best = smaller
+    return _order_steps(search, best), False
+
+
+def _greedy(
+    searches: list[_Search],
+    chosen: dict[int, frozenset[int] | None],
+    subsets: dict[int, list[frozenset[int]]],
+    profile: Profile,
+    draws: int,
+    seed: int,
+    tables: ModelTables | None,
+) -> None:
+    state = {id(s): frozenset[int]() for s in searches}
+    active = [s for s in searches if not s.reaches(frozenset())]
+    for s in searches:
+        subsets[id(s)] = [frozenset()]
+        if s.reaches(frozenset()):
+            chosen[id(s)] = frozenset()
+    for _ in range(GREEDY_MAX_STEPS):
         if not active:
             break
-        variants = [c.change(plan.school) for plan in active for c in plan.remaining]
-        outcomes = iter(_outcomes(variants, profile, draws, seed, tables))
-        for plan in active:
-            best: tuple[tuple[float, float], Candidate, Outcome] | None = None
-            for candidate in plan.remaining:
-                outcome = next(outcomes)
-                overall_gain = _gain(plan.outcome.overall, outcome.overall)
-                total_gain = round(outcome.total - plan.outcome.total, 1)
-                key = (
-                    _rate(overall_gain, candidate.cost_eur),
-                    _rate(total_gain, candidate.cost_eur),
-                )
-                if overall_gain < 0 or (overall_gain == 0 and total_gain <= 0):
-                    continue
-                if best is None or key > best[0]:
-                    best = (key, candidate, outcome)
-            if best is None:
-                plan.remaining = []
+        options = {id(s): _greedy_options(s, state[id(s)]) for s in active}
+        _evaluate([(s, o) for s in active for o in options[id(s)]], profile, draws, seed, tables)
+        still: list[_Search] = []
+        for search in active:
+            picked = _pick_option(search, state[id(search)], options[id(search)])
+            if picked is None:
+                chosen[id(search)] = None
                 continue
-            _, candidate, outcome = best
-            plan.steps.append(_step(plan, candidate, outcome, profile))
-            plan.school = candidate.change(plan.school)
-            plan.outcome = outcome
-            plan.remaining = [c for c in plan.remaining if c.id != candidate.id]
-    for plan, result in zip(plans, results, strict=True):
-        result["recommendations"] = plan.steps
+            state[id(search)] = picked
+            subsets[id(search)].append(picked)
+            if search.reaches(picked):
+                chosen[id(search)] = picked
+            else:
+                still.append(search)
+        active = still
+    for search in active:
+        chosen[id(search)] = None
+    reached = [s for s in searches if chosen.get(id(s))]
+    removals = [
+        (s, picked - {i}) for s in reached if (picked := chosen[id(s)]) is not None for i in picked
+    ]
+    _evaluate([(s, sub) for s, sub in removals if sub], profile, draws, seed, tables)
+    for search in reached:
+        picked = chosen[id(search)]
+        if picked:
+            pruned = _prune(search, picked)
+            chosen[id(search)] = pruned
+            # every prefix of the ordered path must be scored for the step table
+            _evaluate_prefixes(search, pruned, profile, draws, seed, tables)
+    for search in searches:
+        if chosen.get(id(search)) is None:
+            subsets[id(search)].append(state[id(search)])
+            _evaluate_prefixes(search, state[id(search)], profile, draws, seed, tables)
 
 
-def _step(plan: _Plan, candidate: Candidate, outcome: Outcome, profile: Profile) -> dict[str, Any]:
-    gain = _gain(plan.outcome.overall, outcome.overall)
-    before = plan.outcome.dimensions.get(candidate.dimension)
-    after = outcome.dimensions.get(candidate.dimension)
-    plan.spent_eur += candidate.cost_eur
-    rate = _rate(gain, candidate.cost_eur)
-    return {
-        "id": candidate.id,
-        "title": candidate.title,
-        "dimension": candidate.dimension,
-        "cost_eur": round(candidate.cost_eur, 2),
-        "score_gain": gain,
-        "dimension_gain": _gain(before, after),
-        "gain_per_keur": round(rate, 2) if math.isfinite(rate) else None,
-        "plan_cost_eur": round(plan.spent_eur, 2),
-        "plan_score": outcome.overall,
-        "plan_grade": profile.grade(outcome.overall) if outcome.overall is not None else None,
-    }
+def _evaluate_prefixes(
+    search: _Search,
+    chosen: frozenset[int],
+    profile: Profile,
+    draws: int,
+    seed: int,
+    tables: ModelTables | None,
+) -> None:
+    """Score every subset of a (small) chosen set, so any step order can be shown."""
+    everything = _valid_subsets(search, sorted(chosen))
+    _evaluate([(search, s) for s in everything], profile, draws, seed, tables)
+
+
+def _beyond_bar(
+    searches: list[_Search],
+    plans: dict[int, tuple[list[int], bool]],
+    profile: Profile,
+    draws: int,
+    seed: int,
+    tables: ModelTables | None,
+) -> dict[int, list[dict[str, Any]]]:
+    """Optional steps once the bar is reached: the best overall gain per euro, each
+    marked ``beyond_bar: true``; never part of the path or its cost."""
+    state = {id(s): frozenset(plans[id(s)][0]) for s in searches if plans[id(s)][1]}
+    found: dict[int, list[dict[str, Any]]] = {key: [] for key in state}
+    active = [s for s in searches if id(s) in state]
+    for _ in range(BEYOND_BAR_MAX_STEPS):
+        if not active:
+            break
+        wanted = [
+            (s, state[id(s)] | {i})
+            for s in active
+            for i in range(len(s.candidates))
+            if s.compatible(state[id(s)], i)
+        ]
+        _evaluate(wanted, profile, draws, seed, tables)
+        still = []
+        for search in active:
+            here = search.outcome(state[id(search)])
+            best: tuple[tuple[float, float], int] | None = None
+            for s, subset in wanted:
+                if s is not search:
+                    continue
+                (index,) = subset - state[id(search)]
+                outcome = search.outcome(subset)
+                gain = _gain(here.overall, outcome.overall)
+                total_gain = round(outcome.total - here.total, 1)
+                if gain < 0 or (gain == 0 and total_gain <= 0):
+                    continue
+                cost = search.candidates[index].cost_eur
+                key = (_rate(gain, cost), _rate(total_gain, cost))
+                if best is None or key > best[0]:
+                    best = (key, index)
+            if best is None:
+                continue
+            index = best[1]
+            found[id(search)].append(_step(search, state[id(search)], index, profile, True))
+            state[id(search)] = state[id(search)] | {index}
+            still.append(search)
+        active = still
+    return found
 
 
 def _gain(before: float | None, after: float | None) -> float:

@@ -77,10 +77,11 @@ def test_xlsx_numbers_equal_scores_json(
     assert seen == set(entries)
     overview = workbook["Pārskats"]
     rows = {r[0]: r for r in overview.iter_rows(min_row=2, max_row=4, values_only=True)}
-    assert rows["Ādažu novads"][1:4] == (2, 1, 0.5)
-    assert rows["Siguldas novads"][1:4] == (1, 1, 1.0)
-    assert rows["Visas pašvaldības"][1:3] == (3, 2)
-    assert rows["Visas pašvaldības"][4] == 0.9
+    # municipality, schools, complete assessments, meeting the bar, share, target, on track
+    assert rows["Ādažu novads"][1:5] == (2, 2, 1, 0.5)
+    assert rows["Siguldas novads"][1:5] == (1, 1, 1, 1.0)
+    assert rows["Visas pašvaldības"][1:4] == (3, 3, 2)
+    assert rows["Visas pašvaldības"][5] == 0.9
 
 
 def test_missing_dimension_is_empty_not_zero(
@@ -211,3 +212,39 @@ def test_safe_cell_text_never_starts_a_formula_or_holds_controls(value: str) -> 
     text = safe_cell_text(value)
     assert not text.startswith(FORMULA_STARTS)
     assert not any(ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F for ch in text)
+
+
+def test_summary_shows_the_path_to_the_bar_and_counts_only_complete_assessments(
+    run_cli, three_schools, scores_path: Path, tmp_path: Path
+) -> None:
+    scores = load_json(scores_path)
+    carnikava = next(s for s in scores["schools"] if s["school_id"] == "carnikava")
+    carnikava["overall"] = {
+        "score": None,
+        "grade": None,
+        "status": "incomplete",
+        "missing_dimensions": ["wan"],
+    }
+    write_json(scores_path, scores)
+    xlsx, csv_out = tmp_path / "s.xlsx", tmp_path / "s.csv"
+    code, message = run_cli(
+        "summary", *map(str, three_schools), "--out", str(xlsx), "--out", str(csv_out),
+        "--scores", str(scores_path), "--lang", "lv",
+    )  # fmt: skip
+    assert (code, message) == (0, "")
+    with csv_out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = {r["Skolas identifikators"]: r for r in csv.DictReader(handle)}
+    jaunciems = rows["jaunciems"]
+    assert jaunciems["Ceļš līdz slieksnim"] == (
+        "Jauns Wi-Fi 6 piekļuves punkts telpā 207 → Interneta pieslēgums 500\u00a0Mbit/s abos virzienos"
+    )
+    assert jaunciems["Indikatīvās uzlabojumu izmaksas (EUR)"] == "2450"
+    assert jaunciems["Vērtējums ceļa beigās"] == "B"
+    assert jaunciems["Ceļš sasniedz slieksni"] == "jā"
+    assert jaunciems["Kopējie punkti"] == "47,6"  # Latvian decimal comma
+    assert rows["carnikava"]["Sasniedz slieksni"] == "nav novērtēts"
+    assert rows["carnikava"]["Vērtējums"] == ""
+    overview = openpyxl.load_workbook(xlsx)["Pārskats"]
+    by_name = {r[0]: r for r in overview.iter_rows(min_row=2, values_only=True) if r[0]}
+    # Ādažu novads: two schools, one complete assessment (jaunciems, below the bar)
+    assert by_name["Ādažu novads"][1:5] == (2, 1, 0, 0.0)

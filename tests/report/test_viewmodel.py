@@ -29,8 +29,12 @@ def test_view_carries_scores_and_visit_facts(visit_dir: Path, scores_path: Path)
     assert view.meets_bar is False
     assert [d.key for d in view.dimensions] == list(DIMENSIONS)
     assert view.bottleneck is not None and view.bottleneck.element == "AP ap-207 radio 5 GHz"
-    assert [u.id for u in view.top_upgrades] == ["ap-207-add", "wan-500", "cart-a-seq"]
-    assert view.top_upgrades_cost_eur == 2570
+    assert [u.id for u in view.top_upgrades] == ["ap-207-add", "wan-500"]
+    assert view.top_upgrades_cost_eur == 2450
+    assert view.plan is not None and view.plan.reaches_bar is True
+    assert view.plan.total_cost_eur == 2450 and view.plan.final_grade == "B"
+    assert [u.id for u in view.plan.beyond_bar] == ["cart-a-seq", "poe-switch"]
+    assert all(u.beyond_bar for u in view.plan.beyond_bar)
     assert view.video is not None and (view.video.rung, view.video.next_rung) == ("480p", "720p")
     assert view.video.room == "207"
     assert view.pupils_count == 224
@@ -121,3 +125,28 @@ def test_video_when_no_rung_fits(visit_dir: Path, scores_path: Path) -> None:
     assert view.video is not None and view.video.rung is None and view.video.next_rung == "360p"
     assert "nevar skatīties video pat 360p" in ReportRenderer("lv").render_html(view)
     assert "cannot stream video even at 360p" in ReportRenderer("en").render_html(view)
+
+
+def test_infinite_load_reads_as_cannot_carry_never_as_no_data(
+    visit_dir: Path, scores_path: Path
+) -> None:
+    import math
+
+    from netsurvey.report.render import ReportRenderer
+
+    scores = load_json(scores_path)
+    entry = scores["schools"][0]
+    s2 = next(s for s in entry["scenarios"] if s["id"] == "S2")
+    s2["dimensions"]["wifi"]["rho_p90"] = "inf"
+    entry["dimensions"]["wifi"]["rho_p90"] = "inf"
+    write_json(scores_path, scores)
+    view = _view(visit_dir, scores_path)
+    scenario = next(s for s in view.scenarios if s.id == "S2")
+    assert scenario.cannot_carry and scenario.fits is False
+    assert math.isinf(next(d for d in view.dimensions if d.key == "wifi").rho_p90 or 0.0)
+    html = ReportRenderer("lv").render_html(view)
+    line = html[html.index('id="scenarios"') :]
+    line = line[line.index("S2") :][:1500]
+    assert "nespēj apkalpot šo klasi" in line and "nav datu" not in line
+    english = ReportRenderer("en").render_html(view)
+    assert "cannot carry this class" in english

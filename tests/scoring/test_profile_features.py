@@ -16,7 +16,7 @@ from .conftest import LATVIA
 def test_builtin_profiles_load_and_name_themselves() -> None:
     assert {"lv-2024", "uk-dfe", "us-fcc-setda"} <= set(available_profiles())
     lv = load_profile("lv-2024")
-    assert (lv.name, lv.version) == ("lv-2024", "1.0")
+    assert (lv.name, lv.version) == ("lv-2024", "1.1")
     assert [s.id for s in lv.scenarios] == ["S1", "S2", "S3", "S3b", "S4", "S5", "S6", "S7"]
     assert lv.utilisation.wan == 0.8 and lv.wifi.impl_gain_db == 5 and lv.wifi.fade_margin_db == 3
     assert lv.grade(85) == "A" and lv.grade(69.9) == "C" and lv.grade(39.9) == "F"
