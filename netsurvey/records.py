@@ -487,7 +487,7 @@ def iter_measurements(path: Path) -> Iterator[Measurement | str]:
                 continue
             where = f"{path}:{number}"
             try:
-                data = json.loads(line.decode("utf-8"))
+                data = json.loads(line.decode("utf-8", errors="replace"))  # keep what is readable
             except (UnicodeDecodeError, json.JSONDecodeError):
                 torn = following is None  # the last line: an interrupted write
                 kind = "torn last line (interrupted write)" if torn else "unreadable line"

@@ -76,7 +76,7 @@ def collect_rows(
     from netsurvey.integrity import open_visit
     from netsurvey.report.scoresfile import load_scores
     from netsurvey.report.summary import summary_row
-    from netsurvey.report.visitfiles import find_visit_dirs, read_visit_files
+    from netsurvey.report.visitfiles import find_visit_dirs, visit_files
 
     scores = load_scores(scores_path)
     visit_dirs = [d for v in visits for d in find_visit_dirs(v)]
@@ -84,8 +84,8 @@ def collect_rows(
         raise ReportError("no visit directories (with visit.json) found in the given paths")
     rows = []
     for visit_dir in visit_dirs:
-        open_visit(visit_dir, allow_altered)
-        visit = read_visit_files(visit_dir)
+        checked, _ = open_visit(visit_dir, allow_altered)
+        visit = visit_files(checked)
         school_id = visit.info.get("school_id")
         entry = scores.entry_for(visit.path, school_id if isinstance(school_id, str) else None)
         rows.append(summary_row(entry, visit, bar_score))

@@ -22,7 +22,7 @@ from netsurvey.integrity import open_visit
 from netsurvey.report.render import ReportRenderer
 from netsurvey.report.scoresfile import ScoresFile, load_scores
 from netsurvey.report.viewmodel import build_view
-from netsurvey.report.visitfiles import read_visit_files
+from netsurvey.report.visitfiles import visit_files
 
 logger = logging.getLogger(__name__)
 
@@ -58,8 +58,8 @@ def render_visit(
     unless ``allow_altered``: then every page is stamped). Heatmap images are taken
     from ``heatmap_dir`` (default: the visit's ``out/``).
     """
-    _, integrity = open_visit(visit_dir, allow_altered)
-    visit = read_visit_files(visit_dir)
+    checked, integrity = open_visit(visit_dir, allow_altered)
+    visit = visit_files(checked)
     school_id = visit.info.get("school_id")
     entry = scores.entry_for(visit.path, school_id if isinstance(school_id, str) else None)
     view = build_view(entry, scores, visit, heatmap_dir)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -128,28 +128,16 @@ def _int(value: Any) -> int | None:
     return None if number is None else int(number)
 
 
-def _latest_per_device(records: Iterable[Record]) -> dict[str, Record]:
-    latest: dict[str, Record] = {}
-    for record in records:
-        key = record.device_id or record.host or record.id
-        previous = latest.get(key)
-        if previous is None or (record.started_at or "") >= (previous.started_at or ""):
-            latest[key] = record
-    return latest
-
-
 def devices(visit: VisitFiles) -> dict[str, tuple[Device, Record]]:
-    """The newest device model per device id, from snmp or ssh records."""
+    """The school's merged device list (SNMP first, SSH filling the gaps: the same facts
+    the scorer and `netsurvey devices` use), each with its newest record for citing."""
+    records = visit.by_id()
     found: dict[str, tuple[Device, Record]] = {}
-    records = [r for r in visit.ok("snmp") + visit.ok("ssh") if isinstance(r.details, dict)]
-    for key, record in sorted(_latest_per_device(records).items()):
-        data = record.details.get("device")
-        if not isinstance(data, dict):
-            continue
-        try:
-            found[key] = (Device.from_json(data), record)
-        except (TypeError, ValueError, KeyError, AttributeError):
-            continue
+    for device_id, merged in sorted(visit.devices.items()):
+        cited = [records[i] for i in merged.measurement_ids if i in records]
+        if cited:
+            newest = max(cited, key=lambda r: r.started_at or "")
+            found[device_id] = (merged.device, newest)
     return found
 
 

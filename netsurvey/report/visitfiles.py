@@ -1,8 +1,11 @@
-"""Read a visit directory for reporting: visit.json, measurements.jsonl, manifest.json.
+"""A visit as the report sees it: built from ``records.read_visit`` (the one reader of
+measurements.jsonl), with the school's merged device list (``netsurvey.devices``), so
+the report's LAN and PoE tables show the same device facts as the score and
+`netsurvey devices`.
 
-Tolerant by design: a report must still come out of a visit with a torn last line, a
-failed probe or invalid UTF-8 in a device name. Lines that are not JSON objects are
-counted and skipped. Strings are decoded with replacement characters, never raised on.
+A torn last line is skipped and counted, as records.py does; a record that
+records.py refuses (newer schema, unknown status) refuses the report too, as it does
+`score` and `summary`.
 """
 
 from __future__ import annotations
@@ -10,12 +13,13 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from netsurvey.devices import MergedDevice, merged_devices
 from netsurvey.errors import RecordsError
-from netsurvey.records import manifest_digest, read_manifest
+from netsurvey.records import Measurement, Visit, manifest_digest, read_manifest, read_visit
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +73,7 @@ class VisitFiles:
     records: tuple[Record, ...]
     manifest_sha256: str | None
     skipped_lines: int
+    devices: Mapping[str, MergedDevice] = field(default_factory=dict)
 
     def ok(self, probe: str) -> tuple[Record, ...]:
         return tuple(r for r in self.records if r.probe == probe and r.status == "ok")
@@ -107,70 +112,22 @@ def _as_str(value: Any) -> str | None:
     return value if isinstance(value, str) else str(value)
 
 
-def _as_mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _raw_files(value: Any) -> tuple[RawFile, ...]:
-    if not isinstance(value, list):
-        return ()
-    files = []
-    for item in value:
-        if isinstance(item, dict) and item.get("path"):
-            size = item.get("bytes")
-            files.append(
-                RawFile(
-                    path=str(item["path"]),
-                    sha256=_as_str(item.get("sha256")),
-                    size_bytes=size if isinstance(size, int) else None,
-                )
-            )
-    return tuple(files)
-
-
-def _record(data: dict[str, Any]) -> Record | None:
-    record_id = data.get("id")
-    probe = data.get("probe")
-    if not isinstance(record_id, str) or not isinstance(probe, str):
-        return None
-    target = _as_mapping(data.get("target"))
+def _record(measurement: Measurement) -> Record:
+    target = measurement.target
     return Record(
-        id=record_id,
-        probe=probe,
-        status=str(data.get("status") or "unknown"),
+        id=measurement.id,
+        probe=measurement.probe,
+        status=measurement.status,
         device_id=_as_str(target.get("device_id")),
         host=_as_str(target.get("host")),
-        started_at=_as_str(data.get("started_at")),
-        tool=_as_str(data.get("tool")),
-        tool_version=_as_str(data.get("tool_version")),
-        metrics=_as_mapping(data.get("metrics")),
-        details=_as_mapping(data.get("details")),
-        params=_as_mapping(data.get("params")),
-        raw=_raw_files(data.get("raw")),
+        started_at=measurement.started_at,
+        tool=_as_str(measurement.tool),
+        tool_version=_as_str(measurement.tool_version),
+        metrics=measurement.metrics,
+        details=measurement.details,
+        params=measurement.params,
+        raw=tuple(RawFile(r.path, r.sha256, r.bytes) for r in measurement.raw),
     )
-
-
-def _read_records(path: Path) -> tuple[tuple[Record, ...], int]:
-    if not path.is_file():
-        return (), 0
-    records: list[Record] = []
-    skipped = 0
-    for line in path.read_bytes().decode("utf-8", errors="replace").splitlines():
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError:
-            skipped += 1
-            continue
-        record = _record(data) if isinstance(data, dict) else None
-        if record is None:
-            skipped += 1
-        else:
-            records.append(record)
-    if skipped:
-        logger.warning("%s: skipped %d unreadable line(s)", path, skipped)
-    return tuple(records), skipped
 
 
 def read_visit_info(visit_dir: Path) -> dict[str, Any]:
@@ -188,22 +145,26 @@ def manifest_sha256(visit_dir: Path) -> str | None:
     return None if manifest is None else manifest_digest(manifest)
 
 
+def visit_files(visit: Visit) -> VisitFiles:
+    """The report's view of a visit already read (and checked) through records.py."""
+    return VisitFiles(
+        path=visit.directory.resolve(),
+        info=dict(visit.info.data),
+        records=tuple(_record(m) for m in visit.measurements),
+        manifest_sha256=manifest_sha256(visit.directory),
+        skipped_lines=len(visit.skipped_lines),
+        devices=merged_devices(visit),
+    )
+
+
 def read_visit_files(visit_dir: Path) -> VisitFiles:
-    """Read one visit directory; raises RecordsError when visit.json is missing or broken."""
+    """Read one visit directory; raises RecordsError when it cannot be read."""
     visit_dir = Path(visit_dir)
     if not visit_dir.is_dir():
         raise RecordsError(
             f"{visit_dir}: not a directory", hint="give the visit directory that holds visit.json"
         )
-    info = _load_json_object(visit_dir / VISIT_FILE)
-    records, skipped = _read_records(visit_dir / MEASUREMENTS_FILE)
-    return VisitFiles(
-        path=visit_dir.resolve(),
-        info=info,
-        records=records,
-        manifest_sha256=manifest_sha256(visit_dir),
-        skipped_lines=skipped,
-    )
+    return visit_files(read_visit(visit_dir))
 
 
 def find_visit_dirs(root: Path) -> list[Path]:

@@ -46,3 +46,64 @@ def test_snmp_and_ssh_views_merge(tmp_path: Path) -> None:
     assert len(device.interfaces) == 1 and device.interfaces[0].speed_bps == 1e9
     assert device.sources["system"] == "snmp+ssh"
     assert len(merged.measurement_ids) == 2
+
+
+def test_score_report_and_devices_read_the_same_merged_facts(tmp_path: Path) -> None:
+    """SNMP and SSH disagree (PoE budget 370 W vs 740 W; only SSH has port watts): the
+    scorer, the report's LAN/PoE tables and `netsurvey devices` all show the merge
+    (SNMP first, SSH filling gaps), never one raw record each."""
+    import json
+    import subprocess
+    import sys
+
+    from netsurvey.report import sections
+    from netsurvey.report.visitfiles import read_visit_files
+    from netsurvey.scoring.from_visit import features_from_visit
+
+    school = {
+        "id": "s",
+        "name": "Skola",
+        "rooms": [{"id": "204", "kind": "classroom", "pupils": 25}],
+        "devices": [
+            {"id": "sw-1", "role": "switch", "uplink_port": "Gi1/0/48"},
+            {"id": "ap-204", "role": "ap", "room": "204", "uplink_to": "sw-1",
+             "uplink_port": "Gi1/0/1"},
+        ],
+    }  # fmt: skip
+    snmp = Device(
+        system=SystemInfo(sys_name="sw-1"),
+        interfaces=(
+            Interface(if_index=1, name="GigabitEthernet1/0/1", speed_bps=1e9),
+            Interface(if_index=48, name="GigabitEthernet1/0/48", speed_bps=1e9, in_bps=5e7),
+        ),
+        poe=Poe(groups=(PoeGroup(group=1, budget_w=370.0),)),
+    )
+    ssh = Device(
+        system=SystemInfo(model="WS-C2960X-24PS-L"),
+        interfaces=(Interface(if_index=None, name="Gi1/0/48", speed_bps=1e8),),
+        poe=Poe(
+            groups=(PoeGroup(group=1, budget_w=740.0),),
+            ports=(PoePort(port="Gi1/0/1", power_w=13.2, power_class=4, status="delivering"),),
+        ),
+    )
+    directory = create_visit(tmp_path, school_id="s", school_json=school, inventory_path="i",
+                             inventory_sha256="0", operator=None)  # fmt: skip
+    writer = VisitWriter.open(directory)
+    writer.append(record("snmp", snmp))
+    writer.append(record("ssh", ssh))
+    writer.seal()
+
+    (switch,) = features_from_visit(directory).switches
+    report = sections.devices(read_visit_files(directory))
+    (poe_row,) = sections.poe_rows(report)
+    (lan_row,) = sections.lan_rows(report)
+    listed = subprocess.run([sys.executable, "-m", "netsurvey", "devices", str(directory), "--json"],
+                            capture_output=True, text=True, check=True)  # fmt: skip
+    listed_poe = json.dumps(json.loads(listed.stdout)["sw-1"])
+
+    assert switch.poe_budget_w == 370.0 and poe_row.budget_w == 370.0
+    assert '"budget_w": 370.0' in listed_poe and '"budget_w": 740.0' not in listed_poe
+    assert poe_row.consumption_w == 13.2 and '"power_w": 13.2' in listed_poe  # SSH filled in
+    assert switch.uplink_mbps == 1000.0  # SNMP's 1 Gbit/s, not SSH's 100 Mbit/s
+    assert lan_row.max_utilisation_ratio == 0.05  # 50 Mbit/s on the merged 1 Gbit/s port
+    assert lan_row.model == "WS-C2960X-24PS-L"
