@@ -236,6 +236,7 @@ class EvidenceMeasurement:
 class Evidence:
     figure: str
     measurements: tuple[EvidenceMeasurement, ...]
+    more_count: int = 0  # further measurements behind the figure, listed in scores.json only
 
 
 @dataclass(frozen=True)
@@ -693,12 +694,18 @@ def thresholds_of(
     )
 
 
+# A long Wi-Fi walk cites thousands of points for one figure: the PDF lists the first
+# ones and counts the rest (scores.json keeps every id), so a report stays a few pages.
+EVIDENCE_ROWS_PER_FIGURE = 25
+
+
 def _evidence(entry: Mapping[str, Any], visit: VisitFiles) -> tuple[Evidence, ...]:
     records = visit.by_id()
     rows = []
     for item in _list(entry.get("evidence")):
         data = _map(item)
-        ids = [str(i) for i in _list(data.get("measurement_ids"))]
+        all_ids = [str(i) for i in _list(data.get("measurement_ids"))]
+        ids = all_ids[:EVIDENCE_ROWS_PER_FIGURE]
         measurements = []
         for measurement_id in ids:
             record = records.get(measurement_id)
@@ -720,7 +727,9 @@ def _evidence(entry: Mapping[str, Any], visit: VisitFiles) -> tuple[Evidence, ..
             )
         rows.append(
             Evidence(
-                figure=clean_text(data.get("figure", "?"), 80), measurements=tuple(measurements)
+                figure=clean_text(data.get("figure", "?"), 80),
+                measurements=tuple(measurements),
+                more_count=len(all_ids) - len(ids),
             )
         )
     return tuple(rows)
