@@ -288,7 +288,11 @@ def _render(request: web.Request, name: str, **context: Any) -> web.Response:
 
 
 async def _landing(request: web.Request) -> web.Response:
-    return _render(request, "landing.html")
+    """No session token: 401 (as every tokenless request to the field companion), with
+    a page that tells a pupil to open the technician's link or QR code."""
+    response = _render(request, "landing.html")
+    response.set_status(401)
+    return response
 
 
 async def _seat_redirect(request: web.Request) -> web.StreamResponse:

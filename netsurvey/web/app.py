@@ -17,7 +17,7 @@ from aiohttp import web
 
 from netsurvey.web import dashboard, power, results, wifi
 from netsurvey.web.config import FieldConfig
-from netsurvey.web.context import CONTEXT, FieldContext
+from netsurvey.web.context import CLASS_TEST_PAGE, CONTEXT, FieldContext
 from netsurvey.web.events import Broker, watch_records
 from netsurvey.web.security import security_middleware
 from netsurvey.web.survey import SurveyRunner
@@ -73,6 +73,19 @@ def create_app(
     app.router.add_static("/static/", STATIC_DIR, follow_symlinks=False, append_version=False)
     app.cleanup_ctx.append(_background)
     return app
+
+
+def mount_class_test(app: web.Application) -> None:
+    """The whole-class test (``netsurvey.classtest``) at ``/class/``: pupils' devices
+    join with the session's own token; the technician's page is linked in the nav."""
+    from netsurvey.classtest.mount import class_test_for_visit
+
+    context = app[CONTEXT]
+    service, subapp = class_test_for_visit(
+        context.visit.directory, join_base_url=None, profile=context.config.profile
+    )
+    mount_subapp(app, CLASS_TEST_PREFIX, subapp, own_auth=True)
+    context.cache[CLASS_TEST_PAGE] = CLASS_TEST_PREFIX + service.technician_path()
 
 
 def mount_subapp(

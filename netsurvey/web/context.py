@@ -14,6 +14,8 @@ from netsurvey.web.events import Broker
 from netsurvey.web.survey import SurveyRunner
 from netsurvey.web.visit import FieldVisit
 
+CLASS_TEST_PAGE = "class_test_page"  # cache key: the technician's class-test page, once mounted
+
 
 @dataclass
 class FieldContext:
@@ -32,6 +34,7 @@ class FieldContext:
             csrf=self.config.csrf_token,
             school=self.visit.school,
             visit_id=self.visit.directory.name,
+            class_test_path=self.cache.get(CLASS_TEST_PAGE),
             **values,
         )
 

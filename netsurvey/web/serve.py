@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from netsurvey.errors import UsageError
-from netsurvey.web.app import create_app
+from netsurvey.web.app import create_app, mount_class_test
 from netsurvey.web.config import FieldConfig
 
 log = logging.getLogger(__name__)
@@ -137,6 +137,7 @@ async def _serve(
         lan_url=url if binding.lan else None,
         wifi_unavailable=wifi_unavailable,
     )
+    mount_class_test(app)
     if extend is not None:
         extend(app)  # before the app is frozen: sub-apps mount here (app.mount_subapp)
     stop = asyncio.Event()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
 
 from netsurvey.records import read_visit
 from tests.web.conftest import DEMO_INVENTORY, DEMO_SCHOOL, FieldServer, start_field
@@ -133,26 +134,41 @@ def test_post_needs_the_csrf_token(server: FieldServer, tmp_path: Path) -> None:
     assert [m.details["skipped"] for m in read_visit(visit).measurements] == ["locked", "locked"]
 
 
-def test_browser_without_token_sees_401(browser: object, server: FieldServer) -> None:
+def test_browser_without_token_sees_401(browser: WebDriver, server: FieldServer) -> None:
     driver = browser
-    driver.get(server.base + "/wifi")  # type: ignore[attr-defined]
-    assert "401" in driver.find_element(By.TAG_NAME, "body").text  # type: ignore[attr-defined]
-    open_with_token(driver, server.url)  # type: ignore[arg-type]
-    driver.get(server.base + "/wifi")  # type: ignore[attr-defined]
-    assert driver.find_element(By.ID, "map")  # type: ignore[attr-defined]
-    cookies = {c["name"]: c for c in driver.get_cookies()}  # type: ignore[attr-defined]
+    driver.get(server.base + "/wifi")
+    assert "401" in driver.find_element(By.TAG_NAME, "body").text
+    open_with_token(driver, server.url)
+    driver.get(server.base + "/wifi")
+    assert driver.find_element(By.ID, "map")
+    cookies = {c["name"]: c for c in driver.get_cookies()}
     session = cookies[f"netsurvey_field_{server.port}"]
     assert session["httpOnly"] is True and session["sameSite"] == "Strict"
 
 
-def test_page_loads_nothing_from_outside(browser: object, server: FieldServer) -> None:
+def test_page_loads_nothing_from_outside(browser: WebDriver, server: FieldServer) -> None:
     """Offline: every script, style and image comes from the server itself."""
     driver = browser
-    open_with_token(driver, server.url)  # type: ignore[arg-type]
+    open_with_token(driver, server.url)
     for path in ("/", "/wifi", "/power", "/results"):
-        driver.get(server.base + path)  # type: ignore[attr-defined]
-        urls = driver.execute_script(  # type: ignore[attr-defined]
+        driver.get(server.base + path)
+        urls = driver.execute_script(
             "return performance.getEntriesByType('resource').map(e => e.name)"
         )
         assert urls, path
         assert all(u.startswith(server.base + "/") for u in urls), urls
+
+
+def test_class_test_is_mounted_with_its_own_tokens(server: FieldServer) -> None:
+    """`netsurvey field` serves the whole-class test at /class/: the nav links the
+    technician's page (its own token); pupils' devices never need the field token."""
+    import re
+
+    status, body = server.request("GET", "/", cookie(server))
+    assert status == 200
+    match = re.search(r'href="(/class/tech/[^"/]+/)"', body.decode())
+    assert match, "the nav links the class test"
+    status, page = server.request("GET", match.group(1))  # no field cookie: its own token
+    assert status == 200 and b"<html" in page.lower()
+    status, _ = server.request("GET", "/class/tech/wrong-token/")
+    assert status in (401, 403, 404)
