@@ -21,8 +21,8 @@ How they are set side by side:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 Agreement = Literal["agree", "model_optimistic", "model_pessimistic", "inconclusive"]
@@ -187,3 +187,18 @@ def compare_room(
         agreement=agreement,
         inconclusive_reason=reason,
     )
+
+
+def comparisons_json(
+    school_entry: Mapping[str, Any], class_tests: Iterable[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """scores.json's ``class_tests`` for one school: each ok ``class_test`` record (its
+    JSON line) set beside the model, newest last; the record id cites the evidence."""
+    entries = []
+    for record in class_tests:
+        if record.get("probe") != "class_test" or record.get("status") != "ok":
+            continue
+        comparison = compare_room(school_entry, class_test_summary(record))
+        if comparison is not None:
+            entries.append({"measurement_id": record.get("id"), **asdict(comparison)})
+    return entries

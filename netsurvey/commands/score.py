@@ -111,8 +111,13 @@ def register(subparsers: Any) -> None:
 
 def _schools(
     args: argparse.Namespace,
-) -> tuple[tuple[SchoolFeatures, ...], tuple[IntegrityState | None, ...]]:
-    """The schools to score, each with what the integrity gate found (None: planned)."""
+) -> tuple[
+    tuple[SchoolFeatures, ...],
+    tuple[IntegrityState | None, ...],
+    tuple[tuple[dict[str, Any], ...], ...],
+]:
+    """The schools to score, each with what the integrity gate found (None: planned) and
+    its whole-class test records (set beside the model in scores.json)."""
     from netsurvey.integrity import open_visit
     from netsurvey.scoring.features import load_features
     from netsurvey.scoring.from_visit import features_of_visit
@@ -121,17 +126,19 @@ def _schools(
         raise UsageError("give either VISIT_DIR... or --features, not both")
     if args.features is not None:
         schools = load_features(args.features)
-        return schools, (None,) * len(schools)
+        return schools, (None,) * len(schools), ((),) * len(schools)
     if not args.visit_dirs:
         raise UsageError("nothing to score", hint="give VISIT_DIR... or --features FILE.yaml")
     opened = [open_visit(path, args.allow_altered) for path in args.visit_dirs]
     return (
         tuple(features_of_visit(visit) for visit, _ in opened),
         tuple(state for _, state in opened),
+        tuple(tuple(m.to_json() for m in visit.by_probe("class_test")) for visit, _ in opened),
     )
 
 
 def run(args: argparse.Namespace) -> int:
+    from netsurvey.classtest.compare import comparisons_json
     from netsurvey.scoring.output import scores_document, write_scores
     from netsurvey.scoring.pipeline import score_schools
     from netsurvey.scoring.profile import load_profile
@@ -139,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
     if not 10 <= args.draws <= 100_000:
         raise UsageError(f"--draws {args.draws}: use 10 to 100000 (1000 is plenty)")
     profile = load_profile(args.profile)
-    schools, integrity = _schools(args)
+    schools, integrity, class_tests = _schools(args)
     with ScoringProgress(quiet=args.json or getattr(args, "quiet", False)) as progress:
         results = score_schools(
             schools,
@@ -149,9 +156,11 @@ def run(args: argparse.Namespace) -> int:
             upgrades=not args.no_upgrades,
             progress=progress,
         )
-    for result, state in zip(results, integrity, strict=True):
+    for result, state, tests in zip(results, integrity, class_tests, strict=True):
         if state is not None:
             result["integrity"] = state.to_json()
+        if tests:
+            result["class_tests"] = comparisons_json(result, tests)
     document = scores_document(results, profile, args.draws, args.seed)
     out = args.out if args.out is not None else (None if args.json else Path("out/scores.json"))
     if out is not None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from netsurvey.report import sections
+from netsurvey.report.heatmaps import find_heatmaps
 from netsurvey.report.scoresfile import ScoresFile
 from netsurvey.report.text import clean_optional, clean_text
 from netsurvey.report.visitfiles import VisitFiles
@@ -273,6 +274,57 @@ class Profile:
 
 
 @dataclass(frozen=True)
+class ClassTestRow:
+    """A whole-class test of a room beside the model (scores.json ``class_tests``)."""
+
+    room: str
+    measurement_id: str | None
+    scenario_id: str | None
+    model_pupils: int | None
+    model_rung: str | None
+    model_rho_p90: float | None
+    model_passes: bool | None
+    seats_full: int
+    seats_joined: int
+    sustained: int
+    video_rate_bps: float | None
+    download_bps: float | None
+    upload_bps: float | None
+    fairness: float | None
+    agreement: str  # agree | model_optimistic | model_pessimistic | inconclusive
+    reason: str | None  # why inconclusive: no_full_seats | laptop_limited | no_model
+
+
+def _class_tests(entry: Mapping[str, Any]) -> tuple[ClassTestRow, ...]:
+    rows = []
+    for item in _list(entry.get("class_tests")):
+        data = _map(item)
+        model, measured = _map(data.get("modelled")), _map(data.get("measured"))
+        passes = model.get("passes")
+        rows.append(
+            ClassTestRow(
+                room=clean_text(data.get("room") or "?", 40),
+                measurement_id=clean_optional(data.get("measurement_id"), 80),
+                scenario_id=clean_optional(model.get("scenario_id"), 20),
+                model_pupils=_int(model.get("max_pupils")),
+                model_rung=clean_optional(model.get("rung"), 20),
+                model_rho_p90=_num(model.get("rho_p90")),
+                model_passes=passes if isinstance(passes, bool) else None,
+                seats_full=_int(measured.get("seats_full")) or 0,
+                seats_joined=_int(measured.get("seats_joined")) or 0,
+                sustained=_int(measured.get("video_sustained_count")) or 0,
+                video_rate_bps=_num(measured.get("video_rate_bps")),
+                download_bps=_num(measured.get("aggregate_download_bps")),
+                upload_bps=_num(measured.get("aggregate_upload_bps")),
+                fairness=_num(measured.get("jain_fairness")),
+                agreement=clean_text(data.get("agreement") or "inconclusive", 30),
+                reason=clean_optional(data.get("inconclusive_reason"), 30),
+            )
+        )
+    return tuple(rows)
+
+
+@dataclass(frozen=True)
 class ReportView:
     school_id: str
     school_name: str
@@ -302,6 +354,7 @@ class ReportView:
     coverage: tuple[CoverageRow, ...] = ()
     thresholds: tuple[Threshold, ...] | None = None  # None: the profile is not available
     integrity: Integrity | None = None
+    class_tests: tuple[ClassTestRow, ...] = ()
 
     @property
     def cover_notes(self) -> tuple[Any, ...]:
@@ -819,7 +872,7 @@ def build_view(
     figures = _map(entry.get("figures"))
     found_devices = sections.devices(visit)
     overall = _grade(_map(entry.get("overall")))
-    heatmaps = sections.find_heatmaps(heatmap_dir or visit.path / "out")
+    heatmaps = find_heatmaps(heatmap_dir or visit.path / "out")
     upgrades = _upgrades(entry)
     profile = _profile(scores)
     return ReportView(
@@ -854,4 +907,5 @@ def build_view(
         ),
         poe=sections.poe_rows(found_devices),
         power=sections.power_section(visit),
+        class_tests=_class_tests(entry),
     )

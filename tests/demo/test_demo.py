@@ -183,3 +183,15 @@ def test_scorer_and_wifi_chapter_pick_the_same_serving_ap(demo: Path) -> None:
             assert (by_scorer or {}).get("bssid") == (by_chapter or {}).get("bssid"), record.id
             compared += 1
     assert compared >= 30
+
+
+def test_class_test_is_set_beside_the_model_in_score_and_report(
+    demo: Path, tmp_path: Path
+) -> None:
+    """Three seats of a real class test (loopback) in room 11 of the average school: the
+    model (720p for 60 pupils there) and the measurement agree, in scores.json and in
+    the report's "Measured with the class's own devices" section (lv and en)."""
+    from tests.classtest.model_beside_measurement import model_beside_measurement
+
+    (visit,) = sorted((demo / "visits" / "rujiena-ps").iterdir())
+    model_beside_measurement(visit, "11", tmp_path)
