@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+from netsurvey.report.heatmaps import Heatmap
 from netsurvey.report.text import clean_optional, clean_text
 from netsurvey.report.visitfiles import Record, VisitFiles
 from probes.device import Device
 
-HEATMAP_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
-HEATMAP_MAX_BYTES = 4 * 1024 * 1024
 _PORT_TYPES = ("ethernetCsmacd", "gigabitEthernet", "fastEther", "ethernet")
 
 
@@ -35,6 +33,20 @@ class WanSection:
     contract_down_bps: float | None
     contract_up_bps: float | None
     tests: tuple[WanTest, ...]
+    more_count: int = 0  # tests not listed (a long monitoring run); all are in the visit
+
+
+# A visit may hold thousands of speedtests (a week of monitoring): the table lists at most
+# this many per kind, spread evenly over the visit, and counts the rest.
+WAN_ROWS_PER_KIND = 12
+
+
+def _spread(tests: list[WanTest], limit: int) -> list[WanTest]:
+    """At most ``limit`` tests in time order, first and last included, evenly spaced."""
+    if len(tests) <= limit:
+        return tests
+    step = (len(tests) - 1) / (limit - 1)
+    return [tests[round(i * step)] for i in range(limit)]
 
 
 @dataclass(frozen=True)
@@ -75,12 +87,6 @@ class RadioRow:
     width_mhz: int | None
     clients: int | None
     utilisation_ratio: float | None
-
-
-@dataclass(frozen=True)
-class Heatmap:
-    floor: str
-    path: Path
 
 
 @dataclass(frozen=True)
@@ -177,11 +183,18 @@ def wan_section(visit: VisitFiles) -> WanSection:
                 started_at=record.started_at,
             )
         )
+    ordered = sorted(tests, key=lambda t: (t.kind, t.started_at or ""))
+    listed = [
+        test
+        for kind in dict.fromkeys(t.kind for t in ordered)
+        for test in _spread([t for t in ordered if t.kind == kind], WAN_ROWS_PER_KIND)
+    ]
     return WanSection(
         provider=clean_optional(wan.get("provider")),
         contract_down_bps=_num(wan.get("down_bps")),
         contract_up_bps=_num(wan.get("up_bps")),
-        tests=tuple(sorted(tests, key=lambda t: (t.kind, t.started_at or ""))),
+        tests=tuple(listed),
+        more_count=len(ordered) - len(listed),
     )
 
 
@@ -339,37 +352,6 @@ def wifi_radios(found: Mapping[str, tuple[Device, Record]]) -> tuple[RadioRow, .
                 )
             )
     return tuple(rows)
-
-
-def find_heatmaps(directory: Path) -> tuple[Heatmap, ...]:
-    """Heatmap images in ``directory``, one per floor: the signal maps that
-    `netsurvey wifi heatmap` writes (``floor-<id>-signal.svg``, SVG preferred over PNG),
-    or any ``heatmap-<floor>.*``."""
-    if not directory.is_dir():
-        return ()
-    root = directory.resolve()
-    by_floor: dict[str, Path] = {}
-    for path in sorted(directory.iterdir(), key=lambda p: (p.suffix.lower() != ".svg", p.name)):
-        if not path.resolve().is_relative_to(root):
-            continue  # a symlink out of the folder: never follow it into a report
-        if path.suffix.lower() not in HEATMAP_SUFFIXES:
-            continue
-        if not path.is_file() or path.stat().st_size > HEATMAP_MAX_BYTES:
-            continue
-        floor = _heatmap_floor(path.stem)
-        if floor is not None and floor not in by_floor:
-            by_floor[floor] = path.resolve()
-    return tuple(Heatmap(floor=clean_text(f), path=p) for f, p in sorted(by_floor.items()))
-
-
-def _heatmap_floor(stem: str) -> str | None:
-    lowered = stem.lower()
-    if lowered.startswith("floor-") and lowered.endswith("-signal"):
-        return stem[len("floor-") : -len("-signal")] or None
-    for prefix in ("heatmap-", "heatmap_", "heatmap"):
-        if lowered.startswith(prefix):
-            return stem[len(prefix) :] or stem
-    return None
 
 
 def power_section(visit: VisitFiles) -> PowerSection:
