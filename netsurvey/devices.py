@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from netsurvey.records import Measurement, Visit
-from probes.device import Device, merge_devices
+from probes.device import Device, SectionCoverage, device_coverage, merge_devices
 
 COLLECTORS = ("snmp", "ssh")
 
@@ -19,6 +19,12 @@ class MergedDevice:
     device_id: str
     device: Device
     measurement_ids: tuple[str, ...]  # the records the facts came from
+    warnings: tuple[str, ...] = ()  # those records' warnings (what was dropped, and why)
+    partial: bool = False  # a record said it could not map everything it was given
+
+    def coverage(self) -> tuple[SectionCoverage, ...]:
+        """Which facts were read, which are missing and why (see ``device_coverage``)."""
+        return device_coverage(self.device, self.warnings)
 
 
 def merged_devices(visit: Visit) -> dict[str, MergedDevice]:
@@ -39,7 +45,14 @@ def merged_devices(visit: Visit) -> dict[str, MergedDevice]:
             )
         for other_source, other in views[1:]:
             device = merge_devices(device, other, source, other_source)
-        merged[device_id] = MergedDevice(device_id, device, tuple(m.id for m in by_probe.values()))
+        used = list(by_probe.values())
+        merged[device_id] = MergedDevice(
+            device_id,
+            device,
+            tuple(m.id for m in used),
+            warnings=tuple(w for m in used for w in m.warnings),
+            partial=any(m.details.get("partial") is True for m in used),
+        )
     return merged
 
 

@@ -97,6 +97,7 @@ class Radio:
     standard: str | None = None  # "HT", "VHT", "HE"
     clients: int | None = None  # None = the vendor hides it ("unknown")
     utilization_ratio: float | None = None  # channel busy 0..1 as the AP reports it
+    frequency_mhz: int | None = None  # centre of the primary channel
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,9 @@ class Wireless:
     ssids: tuple[Ssid, ...] = ()
     access_points: tuple[AccessPoint, ...] = ()
     clients_total: int | None = None
+    # A controller's own counts (they may cover more APs than it lists).
+    access_points_connected: int | None = None
+    access_points_total: int | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,17 @@ class Outlet:
     state_on: bool | None = None
     current_a: float | None = None
     power_w: float | None = None
+
+
+@dataclass(frozen=True)
+class PowerLine:
+    """One input phase or breaker bank of a PDU (or a UPS output line)."""
+
+    line: str  # "phase 1", "bank 2", ...
+    kind: str = "phase"  # "phase", "bank" or "line"
+    current_a: float | None = None
+    power_w: float | None = None
+    voltage_v: float | None = None
 
 
 @dataclass(frozen=True)
@@ -148,6 +163,7 @@ class Power:
     voltage_v: float | None = None
     battery_runtime_s: float | None = None
     outlets: tuple[Outlet, ...] = ()
+    lines: tuple[PowerLine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -195,12 +211,15 @@ class Device:
                     _build(AccessPoint, a) for a in data["wireless"].get("access_points", [])
                 ),
                 clients_total=data["wireless"].get("clients_total"),
+                access_points_connected=data["wireless"].get("access_points_connected"),
+                access_points_total=data["wireless"].get("access_points_total"),
             ),
             power=None
             if data.get("power") is None
             else replace(
                 _build(Power, data["power"]),
                 outlets=tuple(_build(Outlet, o) for o in data["power"].get("outlets", [])),
+                lines=tuple(_build(PowerLine, x) for x in data["power"].get("lines", [])),
             ),
             sources=dict(data.get("sources") or {}),
         )
@@ -369,4 +388,135 @@ class _Merge:
             ssids=a.ssids or b.ssids,
             access_points=aps,
             clients_total=a.clients_total if a.clients_total is not None else b.clients_total,
+            access_points_connected=_first_known(
+                a.access_points_connected, b.access_points_connected
+            ),
+            access_points_total=_first_known(a.access_points_total, b.access_points_total),
         )
+
+
+def _first_known(a: int | None, b: int | None) -> int | None:
+    return a if a is not None else b
+
+
+# --------------------------------------------------------------------------- coverage
+
+COVERAGE_SECTIONS = ("ports", "poe", "lldp", "radios", "clients", "power")
+# Words in a record's warnings that tie a dropped fact to a section.
+_WARNING_SECTIONS = (
+    ("LLDP", "lldp"), ("CDP", "lldp"), ("neighbour", "lldp"), ("PoE", "poe"),
+    ("radio", "radios"), ("1.3.6.1.2.1.2.", "ports"), ("1.3.6.1.2.1.31.", "ports"),
+    ("1.0.8802.", "lldp"), ("1.3.6.1.2.1.105.", "poe"), ("1.3.6.1.2.1.33.", "power"),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SectionCoverage:
+    """Whether one kind of fact was read from a device.
+
+    ``state`` is "read" (the device gave it; a count of 0 is read, e.g. "0 clients"),
+    "partial" (read, but the record's warnings say some of it was dropped) or
+    "missing" (the device did not say; ``why`` says what is known about why)."""
+
+    section: str  # one of COVERAGE_SECTIONS
+    state: str
+    summary: str  # "24 ports", "0 clients", "not read"
+    why: str | None = None  # for "missing" and "partial"
+    source: str | None = None  # "snmp", "ssh" or "snmp+ssh" where known
+
+
+def device_coverage(device: Device, warnings: tuple[str, ...] = ()) -> tuple[SectionCoverage, ...]:
+    """One :class:`SectionCoverage` per section in ``COVERAGE_SECTIONS`` order.
+
+    ``warnings`` are the warnings of the records the device came from: a warning
+    that names a section turns a "read" section into "partial"."""
+    dropped: dict[str, list[str]] = {}
+    for warning in warnings:
+        for word, section in _WARNING_SECTIONS:
+            if word in warning:
+                dropped.setdefault(section, []).append(warning)
+                break
+    found = (
+        _ports_coverage(device), _poe_coverage(device), _lldp_coverage(device),
+        _radios_coverage(device), _clients_coverage(device), _power_coverage(device),
+    )  # fmt: skip
+    sources = {"ports": "interfaces", "radios": "wireless", "clients": "wireless"}
+    result = []
+    for section, (state, summary, why) in zip(COVERAGE_SECTIONS, found, strict=True):
+        notes = dropped.get(section)
+        if notes and state == "read":
+            state, why = "partial", f"{len(notes)} item(s) dropped or unmapped: {notes[0]}"
+        source = device.sources.get(sources.get(section, section)) if state != "missing" else None
+        result.append(SectionCoverage(section, state, summary, why, source))
+    return tuple(result)
+
+
+_Found = tuple[str, str, str | None]
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _ports_coverage(device: Device) -> _Found:
+    if not device.interfaces:
+        return "missing", "not read", "no interfaces listed"
+    known = sum(1 for i in device.interfaces if i.speed_bps is not None)
+    return "read", f"{_count(len(device.interfaces), 'port')} ({known} with speed)", None
+
+
+def _poe_coverage(device: Device) -> _Found:
+    poe = device.poe
+    if poe is None or not (poe.groups or poe.ports):
+        return "missing", "not read", "no PoE table (no PoE, or its MIB not profiled)"
+    watts = sum(1 for p in poe.ports if p.power_w is not None)
+    budgets = [g.budget_w for g in poe.groups if g.budget_w is not None]
+    parts = [_count(len(poe.ports), "port"), f"{watts} with watts"]
+    if budgets:
+        parts.append(f"budget {sum(budgets):g} W")
+    return "read", ", ".join(parts), None
+
+
+def _lldp_coverage(device: Device) -> _Found:
+    if not device.lldp:
+        return "missing", "not read", "no neighbours listed (none, or LLDP/CDP off)"
+    unknown = sum(1 for n in device.lldp if n.local_port == "unknown")
+    summary = _count(len(device.lldp), "neighbour")
+    return "read", summary + (f", {unknown} on an unknown port" if unknown else ""), None
+
+
+def _radios_coverage(device: Device) -> _Found:
+    radios = device.wireless.radios if device.wireless else ()
+    if radios:
+        known = sum(1 for r in radios if r.frequency_mhz is not None)
+        return "read", f"{_count(len(radios), 'radio')} ({known} with frequency)", None
+    if any(i.type == "ieee80211" for i in device.interfaces):
+        return "missing", "not read", "Wi-Fi interfaces but no radio table read"
+    if device.wireless is not None and device.wireless.access_points:
+        return "missing", "not read", "controller lists APs but no per-radio table"
+    return "missing", "not read", "no radio table (not an AP, or MIB not profiled)"
+
+
+def _clients_coverage(device: Device) -> _Found:
+    total = device.wireless.clients_total if device.wireless else None
+    if total is not None:
+        return "read", _count(total, "client"), None
+    if device.wireless is not None:
+        return "missing", "unknown", "the device does not say how many clients"
+    return "missing", "not read", "no wireless facts"
+
+
+def _power_coverage(device: Device) -> _Found:
+    power = device.power
+    if power is None:
+        return "missing", "not read", "no UPS/PDU readings (none, or MIB not profiled)"
+    parts = [power.kind]
+    if power.load_w is not None:
+        parts.append(f"{power.load_w:g} W")
+    if power.load_a is not None:
+        parts.append(f"{power.load_a:g} A")
+    if power.load_ratio is not None:
+        parts.append(f"{100 * power.load_ratio:g} % load")
+    if len(parts) == 1:
+        return "missing", power.kind, "the device names no load (W, A or %)"
+    return "read", " ".join(parts), None

@@ -25,11 +25,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from probes.base import (
+    ProbeAuthFailed,
     ProbeError,
     ProbeParamError,
     ProbeParseError,
     ProbeRefused,
     ProbeResult,
+    ProbeTimeout,
     ProbeUnavailable,
     RawArtifact,
     RawOutput,
@@ -125,7 +127,13 @@ class SnmpProbe:
     async def _samples(self, session: SnmpSession, interval_s: float) -> list[str]:
         """Sample 1: system group, then the octet counters on their own (so their
         timing is sharp), then everything else. Sample 2: the counters again."""
-        from probes.snmp_oids import COUNTER_ROOTS, STANDARD_ROOTS, SYS_OBJECT_ID, SYSTEM_OIDS
+        from probes.snmp_oids import (
+            COUNTER_ROOTS,
+            STANDARD_ROOTS,
+            SYS_DESCR,
+            SYS_OBJECT_ID,
+            SYSTEM_OIDS,
+        )
         from probes.snmp_sample import SampleWriter
 
         origin = time.monotonic()
@@ -134,23 +142,31 @@ class SnmpProbe:
         started = time.monotonic()
         system = await session.get(SYSTEM_OIDS)
         first.add_get(system, started - origin, time.monotonic() - origin)
-        sys_object_id = next(
-            (row.split("|", 2)[2] for row in system if row.startswith(SYS_OBJECT_ID + "|")), None
+        profiles = self.vendors.select(
+            _text_of_row(system, SYS_OBJECT_ID), _text_of_row(system, SYS_DESCR)
         )
-        profiles = self.vendors.select(sys_object_id)
         counters = await asyncio.gather(*(session.walk(root) for root in COUNTER_ROOTS))
         vendor_roots = (root for p in profiles for root in sorted(p.walk_roots()))
         roots = [
             r for r in dict.fromkeys([*STANDARD_ROOTS, *vendor_roots]) if r not in COUNTER_ROOTS
         ]
+        # Skip the tables this agent does not have: one GETNEXT per 20 tables instead of
+        # a walk of every column (each of which would read a page of unrelated rows).
+        tables = sorted({root.rsplit(".", 1)[0] for root in roots})
+        present = await session.present(tables)
+        absent = [t for t in tables if t not in present]
+        roots = [root for root in roots if root.rsplit(".", 1)[0] in present]
+        first.header.extend(f"# absent {table}" for table in absent)
         scalars = sorted({oid for p in profiles for oid in p.get_oids()})
         started = time.monotonic()
-        walks, extra = await asyncio.gather(
+        walks, (extra, get_error) = await asyncio.gather(
             asyncio.gather(*(session.walk(root) for root in roots)),
-            session.get(scalars) if scalars else _nothing(),
+            _get_keeping_error(session, scalars),
         )
         if scalars:
             first.add_get(extra, started - origin, time.monotonic() - origin)
+        if get_error:  # the walks stand; the record says which scalars are missing
+            first.header.append(f"# partial GET of vendor scalars: {get_error}")
         for walk in (*counters, *walks):
             first.add_walk(walk, origin)
         texts = [first.text()]
@@ -220,8 +236,37 @@ async def resolve_in_scope(target: Target) -> str:
     return address
 
 
-async def _nothing() -> list[str]:
-    return []
+def _text_of_row(rows: Sequence[str], oid: str) -> str | None:
+    """The value of ``oid`` among rendered ``OID|TAG|VALUE`` rows, as text."""
+    for row in rows:
+        if row.startswith(oid + "|"):
+            _, tag, value = row.split("|", 2)
+            return bytes.fromhex(value).decode("utf-8", "replace") if tag == "4x" else value
+    return None
+
+
+async def _get_keeping_error(session: SnmpSession, oids: list[str]) -> tuple[list[str], str | None]:
+    """GET ``oids``. When the agent refuses the request (an error status), each OID is
+    asked alone so one bad object costs only itself; what failed is returned as text
+    instead of losing the whole sample. Timeouts and auth failures still raise."""
+    if not oids:
+        return [], None
+    try:
+        return await session.get(oids), None
+    except (ProbeTimeout, ProbeAuthFailed):
+        raise
+    except ProbeError:
+        pass
+    rows: list[str] = []
+    failed: list[str] = []
+    for oid in oids:
+        try:
+            rows.extend(await session.get([oid]))
+        except (ProbeTimeout, ProbeAuthFailed):
+            raise
+        except ProbeError as exc:
+            failed.append(f"{oid} ({exc})")
+    return rows, ("refused " + ", ".join(failed)) if failed else None
 
 
 def credentials_from(params: Mapping[str, str]) -> Credentials:

@@ -25,7 +25,15 @@ CDP_CAPABILITIES = (
 )  # fmt: skip
 
 
-def build_lldp(sample: Sample, names: Mapping[int, str]) -> list[LldpNeighbor]:
+def build_lldp(
+    sample: Sample,
+    names: Mapping[int, str],
+    dropped: list[str] | None = None,
+    if_index_by_rem_index: Mapping[str, int] | None = None,
+) -> list[LldpNeighbor]:
+    """Every lldpRemTable row becomes a neighbour. Where the row names no usable
+    local port, a vendor table (``if_index_by_rem_index``) may; failing that the
+    neighbour keeps ``local_port="unknown"`` and is listed in ``dropped``."""
     col = {c: sample.column(f"{LLDP_REM_ENTRY}.{c}") for c in (4, 5, 6, 7, 8, 9, 11, 12)}
     indexes = list(dict.fromkeys(i for c in col.values() for i in c))
     mgmt = _lldp_mgmt_addresses(sample)
@@ -34,9 +42,19 @@ def build_lldp(sample: Sample, names: Mapping[int, str]) -> list[LldpNeighbor]:
         parts = index.split(".")
         # LLDP-MIB indexes rows timeMark.localPortNum.remIndex; RouterOS 6 uses one arc.
         local = parts[1] if len(parts) >= 3 else None
+        local_port = _lldp_local_port(sample, local, names) if local and local != "0" else None
+        if local_port is None and if_index_by_rem_index:
+            if_index = if_index_by_rem_index.get(parts[-1])
+            local_port = names.get(if_index) if if_index is not None else None
+        if local_port is None and dropped is not None:
+            where = f"local port number {local}" if local else f"row index {index}"
+            dropped.append(
+                f"LLDP neighbour {text_of(col[9].get(index)) or index}: {where} names no "
+                "port (no lldpLocPortTable row, no such ifIndex); local port unknown"
+            )
         neighbors.append(
             LldpNeighbor(
-                local_port=_lldp_local_port(sample, local, names) if local else "unknown",
+                local_port=local_port or "unknown",
                 remote_sys_name=text_of(col[9].get(index)),
                 remote_port=_lldp_id(col[6].get(index), col[7].get(index), mac_subtype=3)
                 or text_of(col[8].get(index)),
@@ -49,14 +67,14 @@ def build_lldp(sample: Sample, names: Mapping[int, str]) -> list[LldpNeighbor]:
     return neighbors
 
 
-def _lldp_local_port(sample: Sample, local: str, names: Mapping[int, str]) -> str:
+def _lldp_local_port(sample: Sample, local: str, names: Mapping[int, str]) -> str | None:
     subtype = sample.get(f"{LLDP_LOC_PORT_ENTRY}.2.{local}")
     port_id = sample.get(f"{LLDP_LOC_PORT_ENTRY}.3.{local}")
     if subtype is not None and subtype.as_int() in (5, 7) and text_of(port_id):
         return str(text_of(port_id))
     if local.isdigit() and int(local) in names:
         return names[int(local)]
-    return text_of(sample.get(f"{LLDP_LOC_PORT_ENTRY}.4.{local}")) or text_of(port_id) or local
+    return text_of(sample.get(f"{LLDP_LOC_PORT_ENTRY}.4.{local}")) or text_of(port_id)
 
 
 def _lldp_id(subtype: Value | None, value: Value | None, mac_subtype: int) -> str | None:

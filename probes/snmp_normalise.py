@@ -19,6 +19,7 @@ from probes.device import (
     PoeGroup,
     PoePort,
     Power,
+    PowerLine,
     Radio,
     Ssid,
     SystemInfo,
@@ -37,7 +38,17 @@ from probes.snmp_oids import (
 )
 from probes.snmp_sample import Sample
 from probes.snmp_values import float_or_none, int_or, str_or_none, text_of
-from probes.snmp_vendors import Profile, VendorData, field_value, scalar_fields, table_rows
+from probes.snmp_vendors import (
+    WIRELESS_COUNTS,
+    Profile,
+    VendorData,
+    channel_mhz,
+    count_value,
+    mhz_band,
+    mhz_channel,
+    scalar_fields,
+    table_rows,
+)
 
 
 @dataclass(frozen=True)
@@ -51,21 +62,42 @@ def normalise(samples: Sequence[Sample], vendors: VendorData) -> Normalised:
     first = samples[0]
     warnings: list[str] = []
     sys_object_id = text_of(first.get(SYS_OBJECT_ID))
-    profiles = vendors.select(sys_object_id)
+    sys_descr = text_of(first.get(SYS_DESCR))
+    profiles = vendors.select(sys_object_id, sys_descr)
     interfaces = build_interfaces(first, samples[1] if len(samples) > 1 else None, warnings)
     names = {i.if_index: i.name for i in interfaces if i.if_index is not None}
+    dropped: list[str] = []  # facts the device gave that could not be mapped
     sections: dict[str, Any] = {
-        "system": build_system(first, profiles, vendors.vendor_name(sys_object_id)),
+        "system": build_system(first, profiles, vendors.vendor_name(sys_object_id, sys_descr)),
         "interfaces": tuple(interfaces),
-        "poe": build_poe(first, profiles, names),
-        "lldp": (*build_lldp(first, names), *build_cdp(first, names)),
-        "wireless": build_wireless(first, profiles, names),
-        "power": build_power(first, profiles),
+        "poe": build_poe(first, profiles, names, dropped),
+        "lldp": (
+            *build_lldp(first, names, dropped, _lldp_if_indexes(first, profiles)),
+            *build_cdp(first, names),
+        ),
+        "wireless": build_wireless(first, profiles, names, dropped),
+        "power": build_power(first, profiles, dropped),
     }
     sources = {name: "snmp" for name, value in sections.items() if value not in (None, ())}
     device = Device(**sections, sources=sources)
-    partial_notes = [f"walk of {note} stopped early" for s in samples for note in s.partial]
-    return Normalised(device, (*partial_notes, *warnings), bool(partial_notes))
+    partial_notes = [
+        note if note.startswith("GET ") else f"walk of {note} stopped early"
+        for sample in samples
+        for note in sample.partial
+    ]
+    return Normalised(device, (*partial_notes, *dropped, *warnings), bool(partial_notes or dropped))
+
+
+def _lldp_if_indexes(sample: Sample, profiles: Sequence[Profile]) -> dict[str, int]:
+    """{lldpRemIndex: local ifIndex} from a vendor's neighbour table, where it has one."""
+    found: dict[str, int] = {}
+    for profile in profiles:
+        if profile.lldp_local_if_index:
+            for index, value in sample.column(profile.lldp_local_if_index).items():
+                number = value.as_int()
+                if number is not None:
+                    found.setdefault(index, number)
+    return found
 
 
 # --------------------------------------------------------------------------- system
@@ -110,9 +142,11 @@ def _entity_chassis(sample: Sample) -> dict[str, str | None]:
 # --------------------------------------------------------------------------- PoE
 
 
-def build_poe(sample: Sample, profiles: Sequence[Profile], names: Mapping[int, str]) -> Poe | None:
-    group_rows = table_rows(sample, _sources(profiles, "poe_groups"))
-    port_rows = table_rows(sample, _sources(profiles, "poe_ports"))
+def build_poe(
+    sample: Sample, profiles: Sequence[Profile], names: Mapping[int, str], dropped: list[str]
+) -> Poe | None:
+    group_rows = table_rows(sample, _sources(profiles, "poe_groups"), dropped)
+    port_rows = table_rows(sample, _sources(profiles, "poe_ports"), dropped)
     groups = [
         PoeGroup(
             group=int_or(row.get("group"), None) or position,
@@ -124,11 +158,14 @@ def build_poe(sample: Sample, profiles: Sequence[Profile], names: Mapping[int, s
     ]
     aliases = _entity_if_indexes(sample) if port_rows else {}
     ports = []
+    unmapped: list[str] = []
     for key, row in port_rows.items():
         if_index = row.get("if_index")
         if if_index is None and row.get("ent_physical_index") is not None:
             if_index = aliases.get(row["ent_physical_index"])
         port = names.get(if_index) if isinstance(if_index, int) else None
+        if port is None and not row.get("name"):
+            unmapped.append(f"{key} ({_port_reference(row)})")
         ports.append(
             PoePort(
                 port=port or row.get("name") or key,
@@ -140,9 +177,25 @@ def build_poe(sample: Sample, profiles: Sequence[Profile], names: Mapping[int, s
                 max_power_w=float_or_none(row.get("max_power_w")),
             )
         )
+    if unmapped:
+        shown = ", ".join(unmapped[:3]) + (
+            f" and {len(unmapped) - 3} more" if len(unmapped) > 3 else ""
+        )
+        dropped.append(
+            f"PoE ports: {len(unmapped)} with no interface in IF-MIB, kept under their "
+            f"table index: {shown}"
+        )
     if not groups and not ports:
         return None
     return Poe(groups=tuple(groups), ports=tuple(ports))
+
+
+def _port_reference(row: Mapping[str, Any]) -> str:
+    if row.get("if_index") is not None:
+        return f"ifIndex {row['if_index']}"
+    if row.get("ent_physical_index") is not None:
+        return f"entPhysicalIndex {row['ent_physical_index']} has no entAliasMapping"
+    return "the table names no interface"
 
 
 def _entity_if_indexes(sample: Sample) -> dict[int, int]:
@@ -163,9 +216,9 @@ def _entity_if_indexes(sample: Sample) -> dict[int, int]:
 
 
 def build_wireless(
-    sample: Sample, profiles: Sequence[Profile], names: Mapping[int, str]
+    sample: Sample, profiles: Sequence[Profile], names: Mapping[int, str], dropped: list[str]
 ) -> Wireless | None:
-    ap_rows = table_rows(sample, _sources(profiles, "access_points"))
+    ap_rows = table_rows(sample, _sources(profiles, "access_points"), dropped)
     aps = [
         AccessPoint(
             name=str(row.get("name") or key),
@@ -173,6 +226,7 @@ def build_wireless(
             ip=str_or_none(row.get("ip")),
             mac=row.get("mac"),
             status=row.get("status"),
+            clients=int_or(row.get("clients"), None),
         )
         for key, row in ap_rows.items()
     ]
@@ -183,74 +237,109 @@ def build_wireless(
             clients=int_or(row.get("clients"), None),
             radio=_interface_name(row.get("radio"), names),
         )
-        for row in table_rows(sample, _sources(profiles, "ssids")).values()
+        for row in table_rows(sample, _sources(profiles, "ssids"), dropped).values()
     ]
-    radios = []
-    for key, row in table_rows(sample, _sources(profiles, "radios")).items():
-        ap_mac = str_or_none(row.get("ap_mac"))
-        ap_name = (
-            str_or_none(row.get("ap_name")) or (ap_by_mac.get(ap_mac) if ap_mac else None) or ap_mac
-        )
-        name = _interface_name(key, names) or key
-        if ap_name:
-            name = f"{ap_name}/{str(row['_index']).split('.')[-1]}"
-        radios.append(
-            Radio(
-                name=name,
-                ap_name=ap_name,
-                band=row.get("band"),
-                channel=int_or(row.get("channel"), None),
-                width_mhz=int_or(row.get("width_mhz"), None),
-                tx_power_dbm=float_or_none(row.get("tx_power_dbm")),
-                standard=row.get("standard"),
-                clients=_radio_clients(row.get("clients"), name, ssids),
-                utilization_ratio=float_or_none(row.get("utilization_ratio")),
-            )
-        )
-    clients_total = _clients_total(sample, profiles)
-    if clients_total is None and any(r.clients is not None for r in radios):
-        clients_total = sum(r.clients or 0 for r in radios)
-    if not (radios or ssids or aps) and clients_total is None:
+    radios = [
+        _radio(key, row, names, ap_by_mac, ssids, dropped)
+        for key, row in table_rows(sample, _sources(profiles, "radios"), dropped).items()
+    ]
+    counts = _wireless_counts(sample, profiles)
+    clients_total = counts["clients_total"]
+    for counted in (
+        [r.clients for r in radios],
+        [a.clients for a in aps],
+        [s.clients for s in ssids],
+    ):
+        if clients_total is None:
+            clients_total = _sum_known(counted)
+    if not (radios or ssids or aps) and all(v is None for v in counts.values()):
         return None
     return Wireless(
         radios=tuple(radios),
         ssids=tuple(ssids),
         access_points=tuple(aps),
         clients_total=clients_total,
+        access_points_connected=counts["access_points_connected"],
+        access_points_total=counts["access_points_total"],
+    )
+
+
+def _radio(
+    key: str,
+    row: Mapping[str, Any],
+    names: Mapping[int, str],
+    ap_by_mac: Mapping[str, str],
+    ssids: Sequence[Ssid],
+    dropped: list[str],
+) -> Radio:
+    ap_mac = str_or_none(row.get("ap_mac"))
+    ap_name = (
+        str_or_none(row.get("ap_name")) or (ap_by_mac.get(ap_mac) if ap_mac else None) or ap_mac
+    )
+    name = str_or_none(row.get("name")) or _interface_name(key, names) or key
+    if ap_name:
+        name = f"{ap_name}/{str(row['_index']).split('.')[-1]}"
+    channel = int_or(row.get("channel"), None)
+    frequency = int_or(row.get("frequency_mhz"), None)
+    band = row.get("band") or (mhz_band(frequency) if frequency else None)
+    if channel == 0:  # "not on a channel": radio off or scanning
+        channel = None
+    if frequency == 0:
+        frequency = None
+    if channel is None and frequency is not None:
+        channel = mhz_channel(frequency)
+    if frequency is None and channel is not None:
+        frequency = channel_mhz(channel, band)
+        if frequency is None:
+            dropped.append(f"radio {name}: channel {channel} is not a {band or 'Wi-Fi'} channel")
+            channel = None
+    return Radio(
+        name=name,
+        ap_name=ap_name,
+        band=band or (mhz_band(frequency) if frequency else None),
+        channel=channel,
+        width_mhz=int_or(row.get("width_mhz"), None),
+        tx_power_dbm=float_or_none(row.get("tx_power_dbm")),
+        standard=row.get("standard"),
+        clients=_radio_clients(row.get("clients"), name, ssids),
+        utilization_ratio=float_or_none(row.get("utilization_ratio")),
+        frequency_mhz=frequency,
     )
 
 
 def _radio_clients(clients: Any, radio: str, ssids: Sequence[Ssid]) -> int | None:
     if clients is not None:
         return int_or(clients, None)
-    counts = [s.clients for s in ssids if s.radio == radio and s.clients is not None]
-    return sum(counts) if counts else None
+    return _sum_known([s.clients for s in ssids if s.radio == radio])
 
 
-def _clients_total(sample: Sample, profiles: Sequence[Profile]) -> int | None:
-    total: int | None = None
+def _sum_known(values: Sequence[int | None]) -> int | None:
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
+
+
+def _wireless_counts(sample: Sample, profiles: Sequence[Profile]) -> dict[str, int | None]:
+    """Scalar counts; a more specific profile's answer wins over a general one."""
+    counts: dict[str, int | None] = dict.fromkeys(WIRELESS_COUNTS)
     for profile in profiles:
-        spec = profile.clients_total
-        if not spec:
-            continue
-        if "count_rows" in spec:
-            rows = sample.column(str(spec["count_rows"]))
-            total = len(rows) if rows else total
-        else:
-            value = field_value(spec, sample, "", "")
-            total = int_or(value, total)
-    return total
+        for name, spec in profile.counts.items():
+            value = count_value(spec, sample)
+            if value is not None:
+                counts[name] = value
+    return counts
 
 
 # --------------------------------------------------------------------------- power
 
 
-def build_power(sample: Sample, profiles: Sequence[Profile]) -> Power | None:
+def build_power(sample: Sample, profiles: Sequence[Profile], dropped: list[str]) -> Power | None:
     values: dict[str, Any] = {}
     kind: str | None = None
     for profile in profiles:
         found = {
-            k: v for k, v in scalar_fields(sample, profile.power_fields).items() if v is not None
+            k: v
+            for k, v in scalar_fields(sample, profile.power_fields, dropped).items()
+            if v is not None
         }
         if found:
             values.update(found)
@@ -263,23 +352,55 @@ def build_power(sample: Sample, profiles: Sequence[Profile]) -> Power | None:
             current_a=float_or_none(row.get("current_a")),
             power_w=float_or_none(row.get("power_w")),
         )
-        for key, row in table_rows(sample, _sources(profiles, "outlets")).items()
+        for key, row in table_rows(sample, _sources(profiles, "outlets"), dropped).items()
     ]
-    if outlets and kind is None:
-        kind = "pdu"
+    lines = [
+        PowerLine(
+            line=str(row.get("line") or key),
+            kind=str(row.get("kind") or "line"),
+            current_a=float_or_none(row.get("current_a")),
+            power_w=float_or_none(row.get("power_w")),
+            voltage_v=float_or_none(row.get("voltage_v")),
+        )
+        for key, row in table_rows(sample, _sources(profiles, "lines"), dropped).items()
+    ]
+    if (outlets or lines) and kind is None:
+        kind = next(
+            (
+                p.power_kind or "pdu"
+                for p in reversed(profiles)
+                if {"lines", "outlets"} & set(p.tables)
+            ),
+            "pdu",
+        )
     if kind is None:
         return None
+    phases = [line for line in lines if line.kind == "phase"]
+    load_w = float_or_none(values.get("load_w"))
+    if load_w is None:
+        load_w = _sum_floats([p.power_w for p in phases])
+    load_a = float_or_none(values.get("load_a"))
+    if load_a is None:
+        load_a = _sum_floats([p.current_a for p in phases])
     return Power(
         kind=kind,
-        load_w=float_or_none(values.get("load_w")),
-        load_a=float_or_none(values.get("load_a")),
+        load_w=load_w,
+        load_a=load_a,
         load_ratio=float_or_none(values.get("load_ratio")),
         capacity_w=float_or_none(values.get("capacity_w")),
         capacity_a=float_or_none(values.get("capacity_a")),
         voltage_v=float_or_none(values.get("voltage_v")),
         battery_runtime_s=float_or_none(values.get("battery_runtime_s")),
         outlets=tuple(outlets),
+        lines=tuple(lines),
     )
+
+
+def _sum_floats(values: Sequence[float | None]) -> float | None:
+    """Sum of a list where every item is known; None if any is unknown or none given."""
+    if not values or any(v is None for v in values):
+        return None
+    return round(sum(v for v in values if v is not None), 9)
 
 
 def _sources(profiles: Sequence[Profile], section: str) -> list[Any]:

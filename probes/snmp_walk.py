@@ -151,6 +151,9 @@ ERROR_STATUS = {
 }  # fmt: skip
 
 Response = tuple[object, int, list[tuple[tuple[int, ...], Any]]]
+# Out-of-order answers are followed only this far: beyond it a decreasing OID ends the
+# walk (an agent that cycles through new OIDs forever would otherwise never stop).
+MAX_UNORDERED_ROWS = 100_000
 
 
 def oid_tuple(oid: str) -> tuple[int, ...]:
@@ -188,6 +191,30 @@ _INTEGER_TAGS: tuple[tuple[type[Any], str], ...] = (
     (rfc1902.Unsigned32, "66"),
     (univ.Integer, "2"),
 )
+
+
+def _take(
+    varbinds: list[tuple[tuple[int, ...], Any]],
+    prefix: tuple[int, ...],
+    rows: list[str],
+    seen: set[tuple[int, ...]],
+    cursor: tuple[int, ...],
+) -> tuple[tuple[int, ...], bool, str | None]:
+    """Add one response's rows under ``prefix`` to ``rows``; returns the new cursor,
+    whether the walk is finished and why it stopped early (None: it did not)."""
+    for oid, value in varbinds:
+        if isinstance(value, rfc1905.EndOfMibView) or oid[: len(prefix)] != prefix:
+            return cursor, True, None
+        # Some agents list a table row by row, not in OID order: a smaller OID not
+        # seen before is still new data; one seen before means a loop.
+        if oid in seen or (oid <= cursor and len(seen) >= MAX_UNORDERED_ROWS):
+            return cursor, True, f"OID not increasing at {oid_text(oid)} (after {len(rows)} rows)"
+        seen.add(oid)
+        line = render(oid_text(oid), value)
+        if line is not None:
+            rows.append(line)
+        cursor = oid
+    return cursor, False, None
 
 
 # --------------------------------------------------------------------------- session
@@ -317,6 +344,30 @@ class SnmpSession:
         lines = (render(oid_text(name), value) for name, value in varbinds)
         return [line for line in lines if line is not None]
 
+    async def present(self, subtrees: Sequence[str], chunk: int = 20) -> set[str]:
+        """Which of ``subtrees`` hold any object: one GETNEXT per ``chunk`` subtrees
+        (SNMPv1 agents, which end a multi-varbind GETNEXT with an error, get all)."""
+        if self.credentials.version == "1":
+            return set(subtrees)
+        found: set[str] = set()
+        for start in range(0, len(subtrees), chunk):
+            part = list(subtrees[start : start + chunk])
+            request = [(univ.ObjectIdentifier(o), univ.Null("")) for o in part]
+            indication, status, varbinds = await self._request(
+                cmdgen.NextCommandGenerator(), request
+            )
+            if indication:
+                raise self._fail(indication)
+            if status or len(varbinds) != len(part):
+                found.update(part)  # cannot tell: walk them all
+                continue
+            for subtree, (oid, value) in zip(part, varbinds, strict=True):
+                if isinstance(value, rfc1905.EndOfMibView):
+                    continue
+                if oid[: len(oid_tuple(subtree))] == oid_tuple(subtree):
+                    found.add(subtree)
+        return found
+
     async def walk(self, root: str) -> Walk:
         """Walk the subtree under ``root`` with GETBULK (GETNEXT on v1)."""
         async with self._limit:
@@ -329,6 +380,7 @@ class SnmpSession:
         cursor = prefix
         error: str | None = None
         pages: list[tuple[str, float, float]] = []
+        seen: set[tuple[int, ...]] = set()
         repetitions = self.options.max_repetitions
         while True:
             request = [(univ.ObjectIdentifier(cursor), univ.Null(""))]
@@ -357,21 +409,9 @@ class SnmpSession:
                     f"{oid_text(cursor)} ({len(rows)} rows read)"
                 )
                 break
-            advanced = False
-            finished = False
-            for oid, value in varbinds:
-                if isinstance(value, rfc1905.EndOfMibView) or oid[: len(prefix)] != prefix:
-                    finished = True
-                    break
-                if oid <= cursor:
-                    error = f"OID not increasing at {oid_text(oid)} (after {len(rows)} rows)"
-                    finished = True
-                    break
-                line = render(oid_text(oid), value)
-                if line is not None:
-                    rows.append(line)
-                cursor = oid
-                advanced = True
+            cursor_before = cursor
+            cursor, finished, error = _take(varbinds, prefix, rows, seen, cursor)
+            advanced = cursor != cursor_before
             if advanced:
                 pages.append((oid_text(cursor), sent, received))
             if finished or not advanced:

