@@ -423,6 +423,16 @@ class SectionCoverage:
     summary: str  # "24 ports", "0 clients", "not read"
     why: str | None = None  # for "missing" and "partial"
     source: str | None = None  # "snmp", "ssh" or "snmp+ssh" where known
+    reason: str | None = None  # ``why`` as a stable id for translations (COVERAGE_REASONS)
+    count: int | None = None  # how many ports, neighbours, radios, clients were read
+
+
+# Stable ids of the "why" of a missing or partial section (report locale keys).
+COVERAGE_REASONS = (
+    "no_interfaces", "no_poe_table", "no_neighbours", "wifi_without_radio_table",
+    "controller_without_radio_table", "no_radio_table", "clients_not_said", "no_wireless",
+    "no_power_readings", "no_power_load", "dropped",
+)  # fmt: skip
 
 
 def device_coverage(device: Device, warnings: tuple[str, ...] = ()) -> tuple[SectionCoverage, ...]:
@@ -441,17 +451,46 @@ def device_coverage(device: Device, warnings: tuple[str, ...] = ()) -> tuple[Sec
         _radios_coverage(device), _clients_coverage(device), _power_coverage(device),
     )  # fmt: skip
     sources = {"ports": "interfaces", "radios": "wireless", "clients": "wireless"}
+    counts = _section_counts(device)
     result = []
     for section, (state, summary, why) in zip(COVERAGE_SECTIONS, found, strict=True):
         notes = dropped.get(section)
+        reason = _REASON_OF.get(why) if why else None
         if notes and state == "read":
             state, why = "partial", f"{len(notes)} item(s) dropped or unmapped: {notes[0]}"
+            reason = "dropped"
         source = device.sources.get(sources.get(section, section)) if state != "missing" else None
-        result.append(SectionCoverage(section, state, summary, why, source))
+        count = counts.get(section) if state != "missing" else None
+        result.append(SectionCoverage(section, state, summary, why, source, reason, count))
     return tuple(result)
 
 
+def _section_counts(device: Device) -> dict[str, int | None]:
+    wireless = device.wireless
+    return {
+        "ports": len(device.interfaces),
+        "poe": len(device.poe.ports) if device.poe else None,
+        "lldp": len(device.lldp),
+        "radios": len(wireless.radios) if wireless else None,
+        "clients": wireless.clients_total if wireless else None,
+        "power": None,
+    }
+
+
 _Found = tuple[str, str, str | None]
+
+_REASON_OF: dict[str, str] = {
+    "no interfaces listed": "no_interfaces",
+    "no PoE table (no PoE, or its MIB not profiled)": "no_poe_table",
+    "no neighbours listed (none, or LLDP/CDP off)": "no_neighbours",
+    "Wi-Fi interfaces but no radio table read": "wifi_without_radio_table",
+    "controller lists APs but no per-radio table": "controller_without_radio_table",
+    "no radio table (not an AP, or MIB not profiled)": "no_radio_table",
+    "the device does not say how many clients": "clients_not_said",
+    "no wireless facts": "no_wireless",
+    "no UPS/PDU readings (none, or MIB not profiled)": "no_power_readings",
+    "the device names no load (W, A or %)": "no_power_load",
+}
 
 
 def _count(n: int, word: str) -> str:

@@ -147,6 +147,34 @@ def devices(visit: VisitFiles) -> dict[str, tuple[Device, Record]]:
     return found
 
 
+@dataclass(frozen=True)
+class CoverageCell:
+    section: str  # ports, poe, lldp, radios, clients, power
+    state: str  # read, partial, missing
+    count: int | None  # how many were read ("0 clients" is a reading)
+    reason: str | None  # why missing or partial (a locale key under lan.coverage_reason)
+
+
+@dataclass(frozen=True)
+class DeviceCoverageRow:
+    device_id: str
+    sources: str | None  # "snmp", "ssh", "snmp+ssh"
+    cells: tuple[CoverageCell, ...]
+
+
+def device_coverage_rows(visit: VisitFiles) -> tuple[DeviceCoverageRow, ...]:
+    """Per device, which facts were read and which are missing and why (the same
+    ``probes.device.device_coverage`` that `netsurvey devices` prints)."""
+    rows = []
+    for device_id, merged in sorted(visit.devices.items()):
+        cells = tuple(
+            CoverageCell(c.section, c.state, c.count, c.reason) for c in merged.coverage()
+        )
+        used = sorted({src for src in merged.device.sources.values() if src})
+        rows.append(DeviceCoverageRow(clean_text(device_id), "+".join(used) or None, cells))
+    return tuple(rows)
+
+
 def wan_section(visit: VisitFiles) -> WanSection:
     wan = visit.school.get("wan")
     wan = wan if isinstance(wan, dict) else {}

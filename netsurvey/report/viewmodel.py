@@ -355,6 +355,7 @@ class ReportView:
     thresholds: tuple[Threshold, ...] | None = None  # None: the profile is not available
     integrity: Integrity | None = None
     class_tests: tuple[ClassTestRow, ...] = ()
+    device_coverage: tuple[sections.DeviceCoverageRow, ...] = ()
 
     @property
     def cover_notes(self) -> tuple[Any, ...]:
@@ -908,4 +909,5 @@ def build_view(
         poe=sections.poe_rows(found_devices),
         power=sections.power_section(visit),
         class_tests=_class_tests(entry),
+        device_coverage=sections.device_coverage_rows(visit),
     )
