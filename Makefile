@@ -46,8 +46,8 @@ test-fast: setup ## unit tests only (no peers, no namespaces)
 bench: setup ## run benchmarks; JSON results under bench/
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
-lint: setup ## ruff + mypy --strict
-	$(BIN)/ruff check netsurvey probes tests bench
+lint: setup ## ruff + mypy --strict, on what pyproject.toml configures
+	$(BIN)/ruff check
 	$(BIN)/mypy
 
 clean: ## remove the venv, caches and generated outputs

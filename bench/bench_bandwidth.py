@@ -90,7 +90,7 @@ def main() -> int:
                     probe = run_probe_in(client, "iperf3", host=link.b.ip, port=iperf3.port,
                                          params={"direction": direction}, scope_networks=SCOPE)  # fmt: skip
                     probe_bps = probe.metrics.get("throughput_bps")
-                    row = {
+                    row: dict[str, Any] = {
                         "rate_mbit": rate_mbit,
                         "tbf_burst_bytes": default_burst_bytes(rate_bps),
                         "direction": direction,

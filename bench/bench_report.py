@@ -19,6 +19,8 @@ import shutil
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import openpyxl
@@ -39,13 +41,13 @@ PDF_TARGET_S = 2.0
 SUMMARY_TARGET_S = 10.0
 
 
-def _timed(fn) -> float:
+def _timed(fn: Callable[[], object]) -> float:
     started = time.perf_counter()
     fn()
     return time.perf_counter() - started
 
 
-def _timed_both(fn) -> tuple[float, float]:
+def _timed_both(fn: Callable[[], object]) -> tuple[float, float]:
     """(wall seconds, CPU seconds of this process): CPU time stays honest on a busy machine."""
     wall, cpu = time.perf_counter(), time.process_time()
     fn()
@@ -60,8 +62,7 @@ def bench_pdf(runs: int, work: Path) -> dict[str, object]:
         render_visit(VISIT, scores, renderer, work / "warmup.pdf")  # font and template caches
         out = work / f"r.{lang}.pdf"
         pairs = [
-            _timed_both(lambda r=renderer, o=out: render_visit(VISIT, scores, r, o))
-            for _ in range(runs)
+            _timed_both(partial(render_visit, VISIT, scores, renderer, out)) for _ in range(runs)
         ]
         times = [wall for wall, _cpu in pairs]
         results[lang] = {

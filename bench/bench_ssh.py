@@ -32,14 +32,12 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "tests" / "ssh"))
-
-from ssh_samples import load_samples  # noqa: E402
 
 from netsurvey.lab.fakenos_host import FakeDevice, FakenosHosts  # noqa: E402
 from probes.base import RawOutput, Target  # noqa: E402
 from probes.ssh import SshProbe, collect_many  # noqa: E402
 from probes.ssh_platforms import supported_platforms  # noqa: E402
+from tests.ssh.ssh_samples import load_samples  # noqa: E402
 
 CORPUS = Path(os.environ.get("NETSURVEY_CORPUS", REPO.parent / "shared" / "corpus"))
 OUT = REPO / "bench" / "ssh.json"

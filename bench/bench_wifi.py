@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,10 @@ def best_of(repeats: int, action: Callable[[], object]) -> float:
     return min(times)
 
 
+def _repeat(action: Callable[[bytes], object], data: bytes, times: int) -> list[object]:
+    return [action(data) for _ in range(times)]
+
+
 def parse_rates() -> dict[str, Any]:
     results: dict[str, Any] = {}
     inputs = {name: path.read_bytes() for name, path in SAMPLES.items()}
@@ -68,8 +73,8 @@ def parse_rates() -> dict[str, Any]:
         count = len(parse_scan(data).bss)
         as_json = json.dumps([b.to_json() for b in parse_scan(data).bss]).encode()
         loops = max(1, 2000 // max(count, 1)) if name != "pcap" else 5
-        parse_s = best_of(5, lambda d=data, n=loops: [parse_scan(d) for _ in range(n)]) / loops
-        json_s = best_of(5, lambda j=as_json, n=loops: [json.loads(j) for _ in range(n)]) / loops
+        parse_s = best_of(5, partial(_repeat, parse_scan, data, loops)) / loops
+        json_s = best_of(5, partial(_repeat, json.loads, as_json, loops)) / loops
         results[name] = {
             "bss": count,
             "bytes": len(data),
@@ -127,7 +132,7 @@ def render_times() -> dict[str, Any]:
 
 
 def main() -> None:
-    result = {
+    result: dict[str, Any] = {
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "machine": {
             "python": platform.python_version(),

@@ -39,7 +39,7 @@ import socket
 import threading
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -210,6 +210,36 @@ class _ShutdownFlag:
         self._event.set()
 
 
+def _config_xml(settings: SpeedtestSettings, fetch: Callable[[str], bytes]) -> bytes | None:
+    """Configuration XML from our URL, the built-in one, or None to let the library fetch it."""
+    if settings.config_url is not None:
+        return fetch(settings.config_url)
+    if settings.server_url is not None:
+        return BUILTIN_CONFIG_XML.encode()  # a pinned server needs no speedtest.net
+    return None
+
+
+def _by_distance(
+    listed: list[dict[str, str]],
+    wanted_ids: list[int] | None,
+    origin: tuple[float, float],
+    distance: Callable[[tuple[float, float], tuple[float, float]], float],
+) -> dict[float, list[dict[str, Any]]]:
+    """Servers grouped by distance from ``origin``, as speedtest-cli keeps them; a server
+    without a usable position is skipped."""
+    grouped: dict[float, list[dict[str, Any]]] = {}
+    for attrib in listed:
+        if wanted_ids and int(attrib.get("id", -1)) not in wanted_ids:
+            continue
+        try:
+            where = (float(attrib["lat"]), float(attrib["lon"]))
+        except (KeyError, ValueError):
+            continue
+        d = distance(origin, where)
+        grouped.setdefault(d, []).append({**attrib, "d": d})
+    return grouped
+
+
 def _build_client(settings: SpeedtestSettings, shutdown: _ShutdownFlag) -> Any:
     """A ``speedtest.Speedtest`` that fetches configuration and servers from our URLs."""
     speedtest = _speedtest_module()
@@ -229,11 +259,8 @@ def _build_client(settings: SpeedtestSettings, shutdown: _ShutdownFlag) -> Any:
             return data
 
         def get_config(self) -> dict[str, Any]:
-            if settings.config_url is not None:
-                xml = self._fetch(settings.config_url)
-            elif settings.server_url is not None:
-                xml = BUILTIN_CONFIG_XML.encode()  # a pinned server needs no speedtest.net
-            else:
+            xml = _config_xml(settings, self._fetch)
+            if xml is None:
                 config: dict[str, Any] = super().get_config()
                 self._override_length()
                 return config
@@ -254,15 +281,8 @@ def _build_client(settings: SpeedtestSettings, shutdown: _ShutdownFlag) -> Any:
                 found: dict[float, list[dict[str, Any]]] = super().get_servers(servers, exclude)
                 return found
             self.servers.clear()
-            for attrib in servers_from_xml(self._fetch(settings.servers_url)):
-                if servers and int(attrib.get("id", -1)) not in servers:
-                    continue
-                try:
-                    where = (float(attrib["lat"]), float(attrib["lon"]))
-                except (KeyError, ValueError):
-                    continue
-                d = speedtest.distance(self.lat_lon, where)
-                self.servers.setdefault(d, []).append({**attrib, "d": d})
+            listed = servers_from_xml(self._fetch(settings.servers_url))
+            self.servers.update(_by_distance(listed, servers, self.lat_lon, speedtest.distance))
             return self.servers  # type: ignore[no-any-return]
 
     return ConfiguredSpeedtest(

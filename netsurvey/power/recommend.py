@@ -10,26 +10,13 @@ are never sent to the same spare amperes.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
 
 from netsurvey.power import model
 from netsurvey.power.settings import PowerSettings
 from netsurvey.power.spec import Site
+from netsurvey.power.verdicts import CartVerdict, CircuitVerdict, RcdVerdict, Recommendation
 
-if TYPE_CHECKING:
-    from netsurvey.power.assess import CartVerdict, CircuitVerdict, RcdVerdict
-
-Severity = Literal["must", "should", "info"]
 _EPS = 1e-9
-
-
-@dataclass(frozen=True)
-class Recommendation:
-    kind: str  # move | sequence | add_circuit | rcd | stagger | charge_time | overnight
-    subject: str  # the cart, circuit or RCD it is about
-    severity: Severity
-    text: str
 
 
 def _hours(seconds: float) -> str:

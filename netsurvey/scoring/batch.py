@@ -6,21 +6,18 @@ to the batch maximum and carry a mask.  Missing numbers are NaN.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from netsurvey.scoring.batch_arrays import F64
+from netsurvey.scoring.batch_arrays import Batch as Batch
 from netsurvey.scoring.draws import keys_array
 from netsurvey.scoring.features import AccessPoint, SchoolFeatures
 from netsurvey.scoring.phy import link_config
 from netsurvey.scoring.profile import Profile
 from netsurvey.scoring.tables import config_index
-
-F64 = NDArray[np.float64]
-I64 = NDArray[np.int64]
-B = NDArray[np.bool_]
 
 
 def channel_span_mhz(channel: int, width_mhz: int) -> tuple[float, float]:
@@ -64,61 +61,6 @@ def nan_if_none(value: float | None) -> float:
     return float("nan") if value is None else float(value)
 
 
-@dataclass(frozen=True)
-class Batch:
-    schools: tuple[SchoolFeatures, ...]
-    keys: NDArray[np.uint64]
-    students: F64
-    staff: F64
-    device_ratio: F64
-    # rooms (S, R)
-    room_mask: B
-    pupils: F64
-    grade: I64
-    room_ap: I64
-    wifi_room: B
-    rssi_dbm: F64
-    rssi_sd_db: F64
-    noise_dbm: F64
-    room_config: I64
-    # APs (S, A) and (S, A, A)
-    ap_mask: B
-    ap_switch: I64
-    foreign_ratio: F64
-    beacon_ratio: F64
-    port_mbps: F64
-    poe_alloc_w: F64
-    hearing: F64
-    room_to_ap: F64  # (S, R, A) one-hot, rooms with a Wi-Fi survey only
-    room_on_ap: F64  # (S, R, A) one-hot, every room with an AP (wired load)
-    # switches (S, W)
-    switch_mask: B
-    uplink_mbps: F64
-    uplink_busy_mbps: F64
-    poe_budget_w: F64
-    poe_switch_alloc_w: F64
-    ap_to_switch: F64  # (S, A, W) one-hot
-    # WAN (S, T)
-    wan_down_mbps: F64
-    wan_down_count: I64
-    wan_up_mbps: F64
-    wan_up_count: I64
-    # carts (S, C) and circuits (S, K)
-    cart_mask: B
-    cart_powered: F64
-    cart_charger_w: F64
-    cart_to_circuit: F64  # (S, C, K) one-hot
-    circuit_mask: B
-    breaker_a: F64
-    circuit_other_w: F64
-    circuit_measured_a: F64  # NaN where not measured
-    rcd_ma: F64
-
-    @property
-    def size(self) -> int:
-        return len(self.schools)
-
-
 def _pad(rows: list[list[Any]], fill: Any, dtype: Any) -> NDArray[Any]:
     width = max((len(row) for row in rows), default=0)
     out = np.full((len(rows), max(width, 1)), fill, dtype=dtype)
@@ -127,147 +69,193 @@ def _pad(rows: list[list[Any]], fill: Any, dtype: Any) -> NDArray[Any]:
     return out
 
 
+_ROWS = (
+    "pupils",
+    "grade",
+    "room_ap",
+    "wifi_room",
+    "measured",
+    "rssi",
+    "rssi_sd",
+    "noise",
+    "config",
+    "ap_switch",
+    "foreign",
+    "beacon",
+    "port",
+    "poe_alloc",
+    "uplink",
+    "busy",
+    "budget",
+    "sw_alloc",
+    "down",
+    "up",
+    "powered",
+    "charger",
+    "breaker",
+    "other",
+    "rcd",
+)
+Rows = dict[str, list[list[Any]]]
+
+
+def _widest(counts: list[int]) -> int:
+    return max(1, max(counts, default=1))
+
+
+def _granted_class(ap: AccessPoint) -> int | None:
+    """The PoE class an AP gets: the lower of what it needs and what its port gives."""
+    if ap.poe_class_port is None:
+        return ap.poe_class_required
+    if ap.poe_class_required is None:
+        return ap.poe_class_port
+    return min(ap.poe_class_port, ap.poe_class_required)
+
+
+def _poe_alloc_w(school: SchoolFeatures, profile: Profile) -> list[float]:
+    class_w = profile.poe.class_w
+    alloc_w = []
+    for ap in school.aps:
+        granted = _granted_class(ap)
+        alloc_w.append(float("nan") if granted is None else class_w[granted])
+    return alloc_w
+
+
+def _link_configs(school: SchoolFeatures, profile: Profile) -> list[int]:
+    return [
+        config_index(
+            link_config(
+                ap.standard,
+                ap.width_mhz,
+                effective_streams(ap, profile),
+                school.client_standard,
+                school.client_streams,
+            )
+        )
+        for ap in school.aps
+    ]
+
+
+def _add_ap_rows(
+    rows: Rows,
+    school: SchoolFeatures,
+    profile: Profile,
+    alloc_w: list[float],
+    hearing: F64,
+    ap_to_switch: F64,
+) -> None:
+    """One school's AP rows; fills its (A, A) hearing and (A, W) switch matrices in place."""
+    sw_ids = {sw.id: w for w, sw in enumerate(school.switches)}
+    for j, listener in enumerate(school.aps):
+        for k, talker in enumerate(school.aps):
+            hearing[j, k] = 1.0 if hears(listener, talker) else 0.0
+        if listener.switch is not None:
+            ap_to_switch[j, sw_ids[listener.switch]] = 1.0
+    bssids = np.array([ap.bssids for ap in school.aps], dtype=float)
+    cochannel_bssids = bssids + hearing[: len(school.aps), : len(school.aps)] @ bssids
+    rows["ap_switch"].append([sw_ids.get(ap.switch or "", -1) for ap in school.aps])
+    rows["foreign"].append(
+        [
+            profile.wifi.foreign_default_ratio
+            if ap.foreign_utilization_ratio is None
+            else ap.foreign_utilization_ratio
+            for ap in school.aps
+        ]
+    )
+    rows["beacon"].append(list(cochannel_bssids * profile.wifi.beacon_airtime_ratio))
+    rows["port"].append([nan_if_none(ap.port_speed_mbps) for ap in school.aps])
+    rows["poe_alloc"].append(alloc_w)
+
+
+def _add_room_rows(
+    rows: Rows, school: SchoolFeatures, profile: Profile, room_to_ap: F64, room_on_ap: F64
+) -> None:
+    """One school's room rows; fills its (R, A) one-hot room -> AP matrices in place."""
+    ap_ids = {ap.id: a for a, ap in enumerate(school.aps)}
+    configs = _link_configs(school, profile)
+    room_ap, wifi_room, config = [], [], []
+    for r, room in enumerate(school.rooms):
+        a = ap_ids[room.ap] if room.ap is not None else -1
+        room_ap.append(a)
+        has_wifi = a >= 0 and room.rssi_dbm is not None
+        wifi_room.append(has_wifi)
+        config.append(configs[a] if a >= 0 else 0)
+        if a >= 0:
+            room_on_ap[r, a] = 1.0
+        if has_wifi:
+            room_to_ap[r, a] = 1.0
+    rows["pupils"].append([float(room.pupils) for room in school.rooms])
+    rows["grade"].append([-1 if room.grade is None else room.grade for room in school.rooms])
+    rows["room_ap"].append(room_ap)
+    rows["wifi_room"].append(wifi_room)
+    rows["config"].append(config)
+    rows["rssi"].append([nan_if_none(room.rssi_dbm) for room in school.rooms])
+    rows["rssi_sd"].append(
+        [0.0 if room.rssi_sd_db is None else room.rssi_sd_db for room in school.rooms]
+    )
+    rows["noise"].append(
+        [
+            profile.wifi.default_noise_dbm if room.noise_dbm is None else room.noise_dbm
+            for room in school.rooms
+        ]
+    )
+
+
+def _add_switch_and_wan_rows(rows: Rows, school: SchoolFeatures, alloc_w: list[float]) -> None:
+    sw_ids = {sw.id: w for w, sw in enumerate(school.switches)}
+    rows["uplink"].append([nan_if_none(sw.uplink_mbps) for sw in school.switches])
+    rows["busy"].append([nan_if_none(sw.uplink_busy_mbps) for sw in school.switches])
+    rows["budget"].append([nan_if_none(sw.poe_budget_w) for sw in school.switches])
+    sw_alloc = [sw.poe_other_w for sw in school.switches]
+    for a, ap in enumerate(school.aps):
+        if ap.switch is not None:
+            sw_alloc[sw_ids[ap.switch]] += alloc_w[a]
+    rows["sw_alloc"].append(sw_alloc)
+    rows["down"].append(list(school.wan.down_mbps) if school.wan else [])
+    rows["up"].append(list(school.wan.up_mbps) if school.wan else [])
+
+
+def _add_power_rows(
+    rows: Rows, school: SchoolFeatures, profile: Profile, cart_to_circuit: F64
+) -> None:
+    """One school's cart and circuit rows; fills its (C, K) cart -> circuit matrix in place."""
+    circuit_ids = {c.id: k for k, c in enumerate(school.circuits)}
+    rows["powered"].append([float(cart.slots_at_once) for cart in school.carts])
+    rows["charger"].append(
+        [
+            profile.power.charger_w if cart.charger_w is None else cart.charger_w
+            for cart in school.carts
+        ]
+    )
+    for c, cart in enumerate(school.carts):
+        if cart.circuit is not None:
+            cart_to_circuit[c, circuit_ids[cart.circuit]] = 1.0
+    rows["breaker"].append([c.breaker_a for c in school.circuits])
+    rows["other"].append([c.other_loads_w for c in school.circuits])
+    rows["measured"].append([nan_if_none(c.measured_a) for c in school.circuits])
+    rows["rcd"].append([nan_if_none(c.rcd_ma) for c in school.circuits])
+
+
 def build_batch(schools: tuple[SchoolFeatures, ...], profile: Profile, seed: int) -> Batch:
     """Pad a list of schools into arrays (a per-school loop over *input*, not the model)."""
     count = len(schools)
-    r_max = max(1, max((len(s.rooms) for s in schools), default=1))
-    a_max = max(1, max((len(s.aps) for s in schools), default=1))
-    w_max = max(1, max((len(s.switches) for s in schools), default=1))
-    c_max = max(1, max((len(s.carts) for s in schools), default=1))
-    k_max = max(1, max((len(s.circuits) for s in schools), default=1))
+    r_max = _widest([len(s.rooms) for s in schools])
+    a_max = _widest([len(s.aps) for s in schools])
+    w_max = _widest([len(s.switches) for s in schools])
+    c_max = _widest([len(s.carts) for s in schools])
+    k_max = _widest([len(s.circuits) for s in schools])
     room_to_ap = np.zeros((count, r_max, a_max))
     room_on_ap = np.zeros((count, r_max, a_max))
     hearing = np.zeros((count, a_max, a_max))
     ap_to_switch = np.zeros((count, a_max, w_max))
     cart_to_circuit = np.zeros((count, c_max, k_max))
-    rows: dict[str, list[list[Any]]] = {
-        name: []
-        for name in (
-            "pupils",
-            "grade",
-            "room_ap",
-            "wifi_room",
-            "measured",
-            "rssi",
-            "rssi_sd",
-            "noise",
-            "config",
-            "ap_switch",
-            "foreign",
-            "beacon",
-            "port",
-            "poe_alloc",
-            "uplink",
-            "busy",
-            "budget",
-            "sw_alloc",
-            "down",
-            "up",
-            "powered",
-            "charger",
-            "breaker",
-            "other",
-            "rcd",
-        )
-    }
-    class_w = profile.poe.class_w
+    rows: Rows = {name: [] for name in _ROWS}
     for s, school in enumerate(schools):
-        ap_ids = {ap.id: a for a, ap in enumerate(school.aps)}
-        sw_ids = {sw.id: w for w, sw in enumerate(school.switches)}
-        circuit_ids = {c.id: k for k, c in enumerate(school.circuits)}
-        configs = [
-            config_index(
-                link_config(
-                    ap.standard,
-                    ap.width_mhz,
-                    effective_streams(ap, profile),
-                    school.client_standard,
-                    school.client_streams,
-                )
-            )
-            for ap in school.aps
-        ]
-        for j, listener in enumerate(school.aps):
-            for k, talker in enumerate(school.aps):
-                hearing[s, j, k] = 1.0 if hears(listener, talker) else 0.0
-            if listener.switch is not None:
-                ap_to_switch[s, j, sw_ids[listener.switch]] = 1.0
-        bssids = np.array([ap.bssids for ap in school.aps], dtype=float)
-        cochannel_bssids = bssids + hearing[s, : len(school.aps), : len(school.aps)] @ bssids
-        rows["ap_switch"].append([sw_ids.get(ap.switch or "", -1) for ap in school.aps])
-        rows["foreign"].append(
-            [
-                profile.wifi.foreign_default_ratio
-                if ap.foreign_utilization_ratio is None
-                else ap.foreign_utilization_ratio
-                for ap in school.aps
-            ]
-        )
-        rows["beacon"].append(list(cochannel_bssids * profile.wifi.beacon_airtime_ratio))
-        rows["port"].append([nan_if_none(ap.port_speed_mbps) for ap in school.aps])
-        alloc = []
-        for ap in school.aps:
-            granted = (
-                ap.poe_class_required
-                if ap.poe_class_port is None
-                else (
-                    ap.poe_class_port
-                    if ap.poe_class_required is None
-                    else min(ap.poe_class_port, ap.poe_class_required)
-                )
-            )
-            alloc.append(float("nan") if granted is None else class_w[granted])
-        rows["poe_alloc"].append(alloc)
-        room_ap, wifi_room, config = [], [], []
-        for r, room in enumerate(school.rooms):
-            a = ap_ids[room.ap] if room.ap is not None else -1
-            room_ap.append(a)
-            has_wifi = a >= 0 and room.rssi_dbm is not None
-            wifi_room.append(has_wifi)
-            config.append(configs[a] if a >= 0 else 0)
-            if a >= 0:
-                room_on_ap[s, r, a] = 1.0
-            if has_wifi:
-                room_to_ap[s, r, a] = 1.0
-        rows["pupils"].append([float(room.pupils) for room in school.rooms])
-        rows["grade"].append([-1 if room.grade is None else room.grade for room in school.rooms])
-        rows["room_ap"].append(room_ap)
-        rows["wifi_room"].append(wifi_room)
-        rows["config"].append(config)
-        rows["rssi"].append([nan_if_none(room.rssi_dbm) for room in school.rooms])
-        rows["rssi_sd"].append(
-            [0.0 if room.rssi_sd_db is None else room.rssi_sd_db for room in school.rooms]
-        )
-        rows["noise"].append(
-            [
-                profile.wifi.default_noise_dbm if room.noise_dbm is None else room.noise_dbm
-                for room in school.rooms
-            ]
-        )
-        rows["uplink"].append([nan_if_none(sw.uplink_mbps) for sw in school.switches])
-        rows["busy"].append([nan_if_none(sw.uplink_busy_mbps) for sw in school.switches])
-        rows["budget"].append([nan_if_none(sw.poe_budget_w) for sw in school.switches])
-        sw_alloc = [sw.poe_other_w for sw in school.switches]
-        for a, ap in enumerate(school.aps):
-            if ap.switch is not None:
-                sw_alloc[sw_ids[ap.switch]] += alloc[a]
-        rows["sw_alloc"].append(sw_alloc)
-        rows["down"].append(list(school.wan.down_mbps) if school.wan else [])
-        rows["up"].append(list(school.wan.up_mbps) if school.wan else [])
-        rows["powered"].append([float(cart.slots_at_once) for cart in school.carts])
-        rows["charger"].append(
-            [
-                profile.power.charger_w if cart.charger_w is None else cart.charger_w
-                for cart in school.carts
-            ]
-        )
-        for c, cart in enumerate(school.carts):
-            if cart.circuit is not None:
-                cart_to_circuit[s, c, circuit_ids[cart.circuit]] = 1.0
-        rows["breaker"].append([c.breaker_a for c in school.circuits])
-        rows["other"].append([c.other_loads_w for c in school.circuits])
-        rows["measured"].append([nan_if_none(c.measured_a) for c in school.circuits])
-        rows["rcd"].append([nan_if_none(c.rcd_ma) for c in school.circuits])
+        alloc_w = _poe_alloc_w(school, profile)
+        _add_ap_rows(rows, school, profile, alloc_w, hearing[s], ap_to_switch[s])
+        _add_room_rows(rows, school, profile, room_to_ap[s], room_on_ap[s])
+        _add_switch_and_wan_rows(rows, school, alloc_w)
+        _add_power_rows(rows, school, profile, cart_to_circuit[s])
     nan = float("nan")
     return Batch(
         schools=schools,

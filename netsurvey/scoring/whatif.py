@@ -783,6 +783,25 @@ def _greedy(
         subsets[id(s)] = [frozenset()]
         if s.reaches(frozenset()):
             chosen[id(s)] = frozenset()
+    _greedy_climb(active, state, chosen, subsets, profile, draws, seed, tables)
+    _greedy_prune(searches, chosen, profile, draws, seed, tables)
+    for search in searches:
+        if chosen.get(id(search)) is None:
+            subsets[id(search)].append(state[id(search)])
+            _evaluate_prefixes(search, state[id(search)], profile, draws, seed, tables)
+
+
+def _greedy_climb(
+    active: list[_Search],
+    state: dict[int, frozenset[int]],
+    chosen: dict[int, frozenset[int] | None],
+    subsets: dict[int, list[frozenset[int]]],
+    profile: Profile,
+    draws: int,
+    seed: int,
+    tables: ModelTables | None,
+) -> None:
+    """Add the best option step by step until each search reaches the bar, stalls or runs out."""
     for _ in range(GREEDY_MAX_STEPS):
         if not active:
             break
@@ -803,6 +822,17 @@ def _greedy(
         active = still
     for search in active:
         chosen[id(search)] = None
+
+
+def _greedy_prune(
+    searches: list[_Search],
+    chosen: dict[int, frozenset[int] | None],
+    profile: Profile,
+    draws: int,
+    seed: int,
+    tables: ModelTables | None,
+) -> None:
+    """Drop steps the reached plans do not need, then score every prefix of what is left."""
     reached = [s for s in searches if chosen.get(id(s))]
     removals = [
         (s, picked - {i}) for s in reached if (picked := chosen[id(s)]) is not None for i in picked
@@ -815,10 +845,6 @@ def _greedy(
             chosen[id(search)] = pruned
             # every prefix of the ordered path must be scored for the step table
             _evaluate_prefixes(search, pruned, profile, draws, seed, tables)
-    for search in searches:
-        if chosen.get(id(search)) is None:
-            subsets[id(search)].append(state[id(search)])
-            _evaluate_prefixes(search, state[id(search)], profile, draws, seed, tables)
 
 
 def _evaluate_prefixes(

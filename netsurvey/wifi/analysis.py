@@ -107,6 +107,93 @@ def _serving(point: SurveyPoint, own: Sequence[Mapping[str, Any]]) -> Mapping[st
     return serving_bss(own, point.link)
 
 
+@dataclass
+class _PointScan:
+    """What a room's usable points heard, gathered in one pass over them."""
+
+    best_dbm: list[float | None] = field(default_factory=list)  # strongest own BSS per point
+    snr_db: list[float | None] = field(default_factory=list)  # serving BSS per point
+    snr_estimated: bool = False
+    servings: list[Mapping[str, Any]] = field(default_factory=list)
+    loudest: dict[str, Mapping[str, Any]] = field(default_factory=dict)  # per BSSID
+    band_best_dbm: dict[str, float] = field(default_factory=dict)
+
+
+def _school_ssids(
+    own_ssids: Sequence[str], usable: Sequence[SurveyPoint], notes: list[str]
+) -> set[str]:
+    """The inventory's SSIDs, else the ones the laptop was connected to (with a note)."""
+    if own_ssids:
+        return set(own_ssids)
+    linked = {str(p.link["ssid"]) for p in usable if p.link and p.link.get("ssid")}
+    notes.append(
+        "the inventory names no school SSIDs; using the SSID the laptop was connected to"
+        if linked
+        else "the inventory names no school SSIDs; cannot tell ours from neighbours"
+    )
+    return linked
+
+
+def _scan_serving(
+    scan: _PointScan, point: SurveyPoint, own: Sequence[Mapping[str, Any]], limits: WifiThresholds
+) -> None:
+    serving = _serving(point, own)
+    strongest = _strongest(own)
+    scan.best_dbm.append(_signal(strongest) if strongest is not None else None)
+    if serving is None:
+        return
+    best = _signal(serving)
+    scan.servings.append(serving)
+    noise = serving.get("noise_dbm")
+    if not isinstance(noise, int | float):
+        noise, scan.snr_estimated = limits.assumed_noise_dbm, True
+    scan.snr_db.append(best - float(noise) if best is not None else None)
+
+
+def _scan_heard(scan: _PointScan, point: SurveyPoint, ssids: set[str]) -> None:
+    for bss in point.bss:
+        signal = _signal(bss)
+        if signal is None:
+            continue
+        key = str(bss.get("bssid"))
+        if key not in scan.loudest or signal > (_signal(scan.loudest[key]) or -999):
+            scan.loudest[key] = bss
+        band = bss.get("band")
+        if bss.get("ssid") in ssids and isinstance(band, str):
+            scan.band_best_dbm[band] = max(signal, scan.band_best_dbm.get(band, -999.0))
+
+
+def _scan_points(
+    usable: Sequence[SurveyPoint], ssids: set[str], limits: WifiThresholds
+) -> _PointScan:
+    scan = _PointScan()
+    for point in usable:
+        own = [b for b in point.bss if b.get("ssid") in ssids]
+        _scan_serving(scan, point, own, limits)
+        _scan_heard(scan, point, ssids)
+    return scan
+
+
+def _channel_neighbours(
+    loudest: Mapping[str, Mapping[str, Any]],
+    serving: Mapping[str, Any],
+    limits: WifiThresholds,
+) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:
+    """Audible BSSs of other radios: (on the serving channel, on an overlapping one)."""
+    co: list[Mapping[str, Any]] = []
+    adjacent: list[Mapping[str, Any]] = []
+    serving_bssid = str(serving.get("bssid"))
+    for bssid, bss in loudest.items():
+        signal = _signal(bss)
+        if signal is None or signal < limits.audible_dbm or same_radio(bssid, serving_bssid):
+            continue
+        if same_channel(bss, serving):
+            co.append(bss)
+        elif overlapping(bss, serving):
+            adjacent.append(bss)
+    return co, adjacent
+
+
 def analyse_room(
     room: str,
     floor: str | None,
@@ -125,62 +212,16 @@ def analyse_room(
             notes=("no survey point in this room yet",),
         )
     notes: list[str] = []
-    ssids = set(own_ssids)
-    if not ssids:
-        linked = {str(p.link["ssid"]) for p in usable if p.link and p.link.get("ssid")}
-        ssids = linked
-        notes.append(
-            "the inventory names no school SSIDs; using the SSID the laptop was connected to"
-            if linked
-            else "the inventory names no school SSIDs; cannot tell ours from neighbours"
-        )
-
-    per_point_best: list[float | None] = []
-    per_point_snr: list[float | None] = []
-    snr_estimated = False
-    servings: list[Mapping[str, Any]] = []
-    heard: dict[str, Mapping[str, Any]] = {}
-    band_best: dict[str, float] = {}
-    for point in usable:
-        own = [b for b in point.bss if b.get("ssid") in ssids]
-        serving = _serving(point, own)
-        best = _signal(serving) if serving else None
-        strongest = _strongest(own)
-        per_point_best.append(_signal(strongest) if strongest is not None else None)
-        if serving is not None:
-            servings.append(serving)
-            noise = serving.get("noise_dbm")
-            if not isinstance(noise, int | float):
-                noise, snr_estimated = limits.assumed_noise_dbm, True
-            per_point_snr.append(best - float(noise) if best is not None else None)
-        for bss in point.bss:
-            signal = _signal(bss)
-            key = str(bss.get("bssid"))
-            if signal is not None and (key not in heard or signal > (_signal(heard[key]) or -999)):
-                heard[key] = bss
-            band = bss.get("band")
-            if bss.get("ssid") in ssids and isinstance(band, str) and signal is not None:
-                band_best[band] = max(signal, band_best.get(band, -999.0))
-
-    best_signal = max((v for v in per_point_best if v is not None), default=None)
-    median_signal = _median(per_point_best)
-    snr = _median(per_point_snr)
-    serving = _room_serving(servings)
+    ssids = _school_ssids(own_ssids, usable, notes)
+    scan = _scan_points(usable, ssids, limits)
+    serving = _room_serving(scan.servings)
     co: list[Mapping[str, Any]] = []
     adjacent: list[Mapping[str, Any]] = []
     if serving is not None:
-        serving_bssid = str(serving.get("bssid"))
-        for bssid, bss in heard.items():
-            signal = _signal(bss)
-            if signal is None or signal < limits.audible_dbm or same_radio(bssid, serving_bssid):
-                continue
-            if same_channel(bss, serving):
-                co.append(bss)
-            elif overlapping(bss, serving):
-                adjacent.append(bss)
+        co, adjacent = _channel_neighbours(scan.loudest, serving, limits)
     loads = [
         s.get("channel_utilization_ratio")
-        for s in servings
+        for s in scan.servings
         if serving is not None and s.get("bssid") == serving.get("bssid")
     ]
     utilisation = _median(v for v in loads if isinstance(v, int | float))
@@ -199,13 +240,13 @@ def analyse_room(
         floor=floor,
         points_count=len(usable),
         verdict="pass",
-        best_signal_dbm=best_signal,
-        median_signal_dbm=median_signal,
-        snr_db=snr,
-        snr_estimated=snr_estimated,
-        best_24ghz_dbm=band_best.get("2.4GHz"),
-        best_5ghz_dbm=band_best.get("5GHz"),
-        best_6ghz_dbm=band_best.get("6GHz"),
+        best_signal_dbm=max((v for v in scan.best_dbm if v is not None), default=None),
+        median_signal_dbm=_median(scan.best_dbm),
+        snr_db=_median(scan.snr_db),
+        snr_estimated=scan.snr_estimated,
+        best_24ghz_dbm=scan.band_best_dbm.get("2.4GHz"),
+        best_5ghz_dbm=scan.band_best_dbm.get("5GHz"),
+        best_6ghz_dbm=scan.band_best_dbm.get("6GHz"),
         serving_bssid=str(serving.get("bssid")) if serving is not None else None,
         serving_ssid=serving.get("ssid") if serving is not None else None,
         serving_channel=serving.get("channel") if serving is not None else None,

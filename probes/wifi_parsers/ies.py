@@ -164,58 +164,85 @@ class ElementFacts:
     bss_load_malformed: bool
 
 
-def element_facts(elements: Iterable[tuple[int, bytes]]) -> ElementFacts:
+@dataclass
+class _ElementScan:
+    """Facts gathered while walking one chain of elements; the first SSID element wins."""
+
     ssid: str | None = None
-    hidden = False
-    ssid_present = False
+    hidden: bool = False
+    ssid_present: bool = False
     channel: int | None = None
     ht_op: bytes | None = None
     vht_op: bytes | None = None
-    has_ht = has_vht = has_he = False
+    has_ht: bool = False
+    has_vht: bool = False
+    has_he: bool = False
     rsn: tuple[str, ...] | None = None
     wpa: tuple[str, ...] | None = None
     load: BssLoad | None = None
-    load_malformed = False
-    for eid, body in elements:
-        if eid == EID_SSID and not ssid_present:
-            ssid, hidden = decode_ssid(body)
-            ssid_present = True
-        elif eid == EID_DS_PARAMS and len(body) >= 1:
-            channel = body[0]
-        elif eid == EID_BSS_LOAD:
-            load = parse_bss_load(body)
-            load_malformed = load is None
-        elif eid == EID_HT_CAPS:
-            has_ht = True
-        elif eid == EID_HT_OP:
-            has_ht = True
-            ht_op = body
-            if channel is None and body:
-                channel = body[0]
-        elif eid == EID_VHT_CAPS:
-            has_vht = True
-        elif eid == EID_VHT_OP:
-            has_vht = True
-            vht_op = body
+    load_malformed: bool = False
+
+    def take(self, eid: int, body: bytes) -> None:
+        if eid in (EID_SSID, EID_DS_PARAMS, EID_BSS_LOAD):
+            self._take_identity(eid, body)
+        elif eid in (EID_HT_CAPS, EID_HT_OP, EID_VHT_CAPS, EID_VHT_OP, EID_EXTENSION):
+            self._take_phy(eid, body)
         elif eid == EID_RSN:
-            rsn = tuple(rsn_akms(body))
+            self.rsn = tuple(rsn_akms(body))
         elif eid == EID_VENDOR and body.startswith(WPA_OUI_TYPE):
-            wpa = tuple(rsn_akms(body[4:]))
+            self.wpa = tuple(rsn_akms(body[4:]))
+
+    def _take_identity(self, eid: int, body: bytes) -> None:
+        if eid == EID_SSID and not self.ssid_present:
+            self.ssid, self.hidden = decode_ssid(body)
+            self.ssid_present = True
+        elif eid == EID_DS_PARAMS and len(body) >= 1:
+            self.channel = body[0]
+        elif eid == EID_BSS_LOAD:
+            self.load = parse_bss_load(body)
+            self.load_malformed = self.load is None
+
+    def _take_phy(self, eid: int, body: bytes) -> None:
+        if eid == EID_HT_CAPS:
+            self.has_ht = True
+        elif eid == EID_HT_OP:
+            self.has_ht = True
+            self.ht_op = body
+            if self.channel is None and body:
+                self.channel = body[0]
+        elif eid == EID_VHT_CAPS:
+            self.has_vht = True
+        elif eid == EID_VHT_OP:
+            self.has_vht = True
+            self.vht_op = body
         elif eid == EID_EXTENSION and body and body[0] in (EXT_HE_CAPS, EXT_HE_OP):
-            has_he = True
-    width = (vht_width_mhz(vht_op) if vht_op else None) or (ht_width_mhz(ht_op) if ht_op else None)
-    if width is None:
-        width = 20
-    standard = "HE" if has_he else "VHT" if has_vht else "HT" if has_ht else "legacy"
+            self.has_he = True
+
+    def width_mhz(self) -> int:
+        vht = vht_width_mhz(self.vht_op) if self.vht_op else None
+        return vht or (ht_width_mhz(self.ht_op) if self.ht_op else None) or 20
+
+    def standard(self) -> str:
+        if self.has_he:
+            return "HE"
+        if self.has_vht:
+            return "VHT"
+        return "HT" if self.has_ht else "legacy"
+
+
+def element_facts(elements: Iterable[tuple[int, bytes]]) -> ElementFacts:
+    scan = _ElementScan()
+    for eid, body in elements:
+        scan.take(eid, body)
     return ElementFacts(
-        ssid=ssid,
-        hidden=hidden,
-        ssid_present=ssid_present,
-        channel=channel,
-        width_mhz=width,
-        standard=standard,
-        security_rsn=rsn,
-        security_wpa=wpa,
-        bss_load=load,
-        bss_load_malformed=load_malformed,
+        ssid=scan.ssid,
+        hidden=scan.hidden,
+        ssid_present=scan.ssid_present,
+        channel=scan.channel,
+        width_mhz=scan.width_mhz(),
+        standard=scan.standard(),
+        security_rsn=scan.rsn,
+        security_wpa=scan.wpa,
+        bss_load=scan.load,
+        bss_load_malformed=scan.load_malformed,
     )

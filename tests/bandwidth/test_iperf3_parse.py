@@ -12,10 +12,10 @@ from probes.iperf3 import (
     ClassroomLoadProbe,
     Iperf3Probe,
     Iperf3Settings,
-    jain_fairness,
     parse_iperf3_json,
 )
 from probes.linkinfo import LinkInfo
+from probes.stats import jain_fairness
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NORMAL = "cloudpilot__latest2__host-eu-west-2_aws__bw_proxy_target_direct.res"

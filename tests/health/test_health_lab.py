@@ -25,7 +25,8 @@ def test_dhcp_offer_matches_dnsmasq_config(health_lab: HealthLab) -> None:
     assert details["servers"] == [ROUTER_IP]
     assert details["own_ip"] == CLIENT_IP
     assert details["duplicate_ip"] is False
-    assert 0 < run.metrics["offer_s"] < 2
+    offer_s = run.metrics["offer_s"]
+    assert offer_s is not None and 0 < offer_s < 2
     assert set(run.artifacts) == {"dhcp.pcap", "arp-probe.pcap"}
 
 
@@ -55,7 +56,8 @@ def test_dns_resolution_matches_host_records(health_lab: HealthLab) -> None:
     assert resolver["resolver"] == ROUTER_IP
     assert resolver["answers"] == {name: [ip] for name, ip in DNSMASQ.host_records.items()}
     assert resolver["failed"] == 0
-    assert 0 < run.metrics["resolve_p50_s"] < 0.5
+    resolve_p50_s = run.metrics["resolve_p50_s"]
+    assert resolve_p50_s is not None and 0 < resolve_p50_s < 0.5
     assert run.metrics["failure_ratio"] == 0
 
 
@@ -91,7 +93,8 @@ def test_gateway_from_default_route(health_lab: HealthLab) -> None:
     assert run.details["gateway"] == ROUTER_IP
     assert run.metrics["loss_ratio"] == 0
     assert run.metrics["up"] == 1.0
-    assert 0 < run.metrics["rtt_p50_s"] < 0.1
+    rtt_p50_s = run.metrics["rtt_p50_s"]
+    assert rtt_p50_s is not None and 0 < rtt_p50_s < 0.1
 
 
 def test_path_mtu_finds_the_narrow_link(health_lab: HealthLab) -> None:

@@ -47,7 +47,8 @@ def test_dhcp_offer_from_dnsmasq() -> None:
     assert result.details["lease_s"] == 900
     assert result.details["domain"] == "skola.lan"
     assert result.details["duplicate_ip"] is False
-    assert 0 < result.metrics["offer_s"] < 0.1
+    offer_s = result.metrics["offer_s"]
+    assert offer_s is not None and 0 < offer_s < 0.1
     assert result.warnings == ()
 
 

@@ -27,7 +27,8 @@ def test_tcp_latency_on_loopback() -> None:
         params = {"hosts": f"127.0.0.1:{port}", "count": "4", "interval_s": "0", "method": "tcp"}
         result = probe.parse(asyncio.run(probe.collect(Target(), params)))
     assert result.metrics["loss_ratio"] == 0
-    assert 0 < result.metrics["rtt_p50_s"] < 0.1
+    rtt_p50_s = result.metrics["rtt_p50_s"]
+    assert rtt_p50_s is not None and 0 < rtt_p50_s < 0.1
     assert result.details["hosts"][0]["port"] == port
 
 

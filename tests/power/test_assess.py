@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -13,10 +14,10 @@ from netsurvey.power.spec import CartSpec, CircuitSpec, MeasuredLoad, Site
 ONE_CHARGER_A = 45 / 0.88 / (230 * 0.55)
 
 
-def b(breaker_a: float, circuit_id: str, room: str = "1", **kw: object) -> CircuitSpec:
+def b(breaker_a: float, circuit_id: str, room: str = "1", **kw: Any) -> CircuitSpec:
     return CircuitSpec(
         id=circuit_id, breaker_a=breaker_a, rcd_ma=30, room=room, other_loads_w=0, **kw
-    )  # type: ignore[arg-type]
+    )
 
 
 def cart(cart_id: str, circuit: str, slots: int = 30, room: str = "1") -> CartSpec:

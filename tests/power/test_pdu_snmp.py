@@ -26,7 +26,9 @@ ONE_CHARGER_A = 45 / 0.88 / (230 * 0.55)
 
 
 def school_with_pdus(power_inventory: Path) -> dict[str, Any]:
-    school = json.loads(json.dumps(load_inventory(power_inventory).school(SCHOOL_ID).to_json()))
+    school: dict[str, Any] = json.loads(
+        json.dumps(load_inventory(power_inventory).school(SCHOOL_ID).to_json())
+    )
     school["circuits"] += [
         {
             "id": "c-104",

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,10 +16,11 @@ from netsurvey.power.recordio import POWER_READING, walk_entries
 from netsurvey.records import read_visit
 
 pexpect = pytest.importorskip("pexpect")
+Child = Any  # a pexpect.spawn; pexpect has no type stubs
 
 
 @contextmanager
-def walk(visit: Path) -> Iterator[pexpect.spawn]:
+def walk(visit: Path) -> Iterator[Child]:
     child = pexpect.spawn(
         sys.executable,
         ["-m", "netsurvey", "power", "walk", "--visit", str(visit)],
@@ -33,7 +35,7 @@ def walk(visit: Path) -> Iterator[pexpect.spawn]:
         child.close(force=True)
 
 
-def answer(child: pexpect.spawn, prompt: str, text: str) -> None:
+def answer(child: Child, prompt: str, text: str) -> None:
     child.expect_exact(prompt)
     child.sendline(text)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from netsurvey.power.assess import assess_site
@@ -20,10 +22,10 @@ def cart(cart_id: str, circuit: str, *, sequenced: bool = False, room: str = "20
     )
 
 
-def circuit(circuit_id: str, breaker_a: float, **kw: object) -> CircuitSpec:
+def circuit(circuit_id: str, breaker_a: float, **kw: Any) -> CircuitSpec:
     return CircuitSpec(
         id=circuit_id, breaker_a=breaker_a, rcd_ma=30, other_loads_w=0, room="204", **kw
-    )  # type: ignore[arg-type]
+    )
 
 
 def test_unsequenced_30_slot_cart_fails_on_b10() -> None:

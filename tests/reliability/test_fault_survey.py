@@ -95,7 +95,8 @@ schools:
         "dns:resolvers",
     ):
         assert job in failed, f"{job} should have failed: {[m.job_id for m in visit.measurements]}"
-        assert failed[job].error and failed[job].error["message"].strip(), job
+        error = failed[job].error
+        assert error and error["message"].strip(), job
     scored = subprocess.run(
         [sys.executable, "-m", "netsurvey", "score", str(visit_dir), "--json", "--draws", "50"],
         capture_output=True, text=True, timeout=300, check=False,

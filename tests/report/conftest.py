@@ -15,6 +15,8 @@ import pytest
 from netsurvey.errors import NetsurveyError
 from netsurvey.records import write_manifest
 
+RunCli = Callable[..., tuple[int, str]]
+
 
 def requires_tool(*names: str) -> pytest.MarkDecorator:
     missing = [n for n in names if shutil.which(n) is None]
@@ -63,7 +65,7 @@ def clone_visit(source: Path, target: Path, school_id: str, name: str, municipal
 
 
 @pytest.fixture
-def run_cli() -> Callable[..., tuple[int, str]]:
+def run_cli() -> RunCli:
     """Run `netsurvey report|summary ARGS...` as cli.py does: register, parse, call the
     handler, map NetsurveyError to (exit code, one line). Only this area's commands are
     registered, so work in progress elsewhere cannot break these tests."""

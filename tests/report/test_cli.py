@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import clone_visit, load_json, pdf_text, requires_tool, write_json
+from .conftest import RunCli, clone_visit, load_json, pdf_text, requires_tool, write_json
 
 
 @requires_tool("pdftotext")
-def test_report_one_visit(run_cli, visit_dir: Path, scores_path: Path, tmp_path: Path) -> None:
+def test_report_one_visit(
+    run_cli: RunCli, visit_dir: Path, scores_path: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "r" / "jaunciems.en.pdf"
     code, message = run_cli(
         "report", str(visit_dir), "--lang", "en", "--out", str(out), "--scores", str(scores_path)
@@ -20,7 +22,7 @@ def test_report_one_visit(run_cli, visit_dir: Path, scores_path: Path, tmp_path:
 
 
 def test_report_without_scores_entry_is_one_line_with_fix(
-    run_cli, visit_dir: Path, scores_path: Path, tmp_path: Path
+    run_cli: RunCli, visit_dir: Path, scores_path: Path, tmp_path: Path
 ) -> None:
     scores = load_json(scores_path)
     scores["schools"] = scores["schools"][1:]
@@ -33,7 +35,7 @@ def test_report_without_scores_entry_is_one_line_with_fix(
     assert not (tmp_path / "x.pdf").exists()
 
 
-def test_report_missing_scores_file(run_cli, visit_dir: Path, tmp_path: Path) -> None:
+def test_report_missing_scores_file(run_cli: RunCli, visit_dir: Path, tmp_path: Path) -> None:
     code, message = run_cli(
         "report",
         str(visit_dir),
@@ -45,7 +47,7 @@ def test_report_missing_scores_file(run_cli, visit_dir: Path, tmp_path: Path) ->
     assert code == 5 and "not found" in message and "netsurvey score" in message
 
 
-def test_report_rejects_unknown_language(run_cli, visit_dir: Path, tmp_path: Path) -> None:
+def test_report_rejects_unknown_language(run_cli: RunCli, visit_dir: Path, tmp_path: Path) -> None:
     code, message = run_cli(
         "report", str(visit_dir), "--lang", "de", "--out", str(tmp_path / "x.pdf")
     )
@@ -53,7 +55,7 @@ def test_report_rejects_unknown_language(run_cli, visit_dir: Path, tmp_path: Pat
 
 
 def test_report_all_renders_in_parallel(
-    run_cli, workspace: Path, visit_dir: Path, tmp_path: Path
+    run_cli: RunCli, workspace: Path, visit_dir: Path, tmp_path: Path
 ) -> None:
     clone_visit(
         visit_dir,
@@ -85,7 +87,7 @@ def test_report_all_renders_in_parallel(
     ]
 
 
-def test_help_has_examples(capsys: pytest.CaptureFixture[str], run_cli) -> None:
+def test_help_has_examples(capsys: pytest.CaptureFixture[str], run_cli: RunCli) -> None:
     for command in ("report", "summary"):
         with pytest.raises(SystemExit):
             run_cli(command, "--help")
@@ -93,7 +95,7 @@ def test_help_has_examples(capsys: pytest.CaptureFixture[str], run_cli) -> None:
 
 
 def test_report_heatmaps_from_another_folder(
-    run_cli, visit_dir: Path, scores_path: Path, tmp_path: Path
+    run_cli: RunCli, visit_dir: Path, scores_path: Path, tmp_path: Path
 ) -> None:
     maps = tmp_path / "maps"
     maps.mkdir()
@@ -120,7 +122,7 @@ def test_report_heatmaps_from_another_folder(
 
 
 def test_report_all_one_bad_visit_does_not_stop_the_rest(
-    run_cli, workspace: Path, visit_dir: Path, tmp_path: Path
+    run_cli: RunCli, workspace: Path, visit_dir: Path, tmp_path: Path
 ) -> None:
     clone_visit(visit_dir, workspace / "visits" / "unknown" / "v-1", "unknown", "Nav vērtēta", "X")
     out = tmp_path / "reports"

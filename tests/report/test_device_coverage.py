@@ -8,7 +8,7 @@ from pathlib import Path
 from netsurvey.report.locale import load_locale
 from probes.device import COVERAGE_REASONS, COVERAGE_SECTIONS
 
-from .conftest import pdf_text, requires_tool
+from .conftest import RunCli, pdf_text, requires_tool
 
 
 def test_every_section_and_reason_has_words() -> None:
@@ -22,7 +22,7 @@ def test_every_section_and_reason_has_words() -> None:
 
 @requires_tool("pdftotext")
 def test_lan_chapter_lists_what_each_device_said(
-    run_cli, visit_dir: Path, scores_path: Path, tmp_path: Path
+    run_cli: RunCli, visit_dir: Path, scores_path: Path, tmp_path: Path
 ) -> None:
     pdfs = {}
     for lang in ("lv", "en"):

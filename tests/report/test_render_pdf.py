@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from netsurvey.report.render import ReportRenderer
+from netsurvey.report.render import ConfinedFetcher, ReportRenderer
 from netsurvey.report.scoresfile import load_scores
 from netsurvey.report.viewmodel import build_view
 from netsurvey.report.visitfiles import read_visit_files
 
 from .conftest import FIXTURES, VISIT_REL, pdf_text, requires_tool
+
+Rendered = tuple[str, Path, ConfinedFetcher]  # language, PDF, the fetcher that served it
 
 pytestmark = requires_tool("pdftotext", "pdftoppm", "pdfinfo")
 
@@ -30,7 +32,7 @@ def _render(
     out: Path,
     visit_dir: Path = FIXTURES / VISIT_REL,
     scores_path: Path = FIXTURES / "scores.json",
-):
+) -> ConfinedFetcher:
     scores = load_scores(scores_path)
     visit = read_visit_files(visit_dir)
     view = build_view(scores.entry_for(visit.path, "jaunciems"), scores, visit)
@@ -41,7 +43,7 @@ def _render(
 
 
 @pytest.fixture(scope="module", params=["lv", "en"])
-def rendered(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+def rendered(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     out = tmp_path_factory.mktemp("pdf") / f"report.{request.param}.pdf"
     fetcher = _render(request.param, out)
     return request.param, out, fetcher
@@ -51,7 +53,7 @@ def _squeezed(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def test_pdf_text_has_school_grade_bottleneck_dimensions_and_hashes(rendered) -> None:
+def test_pdf_text_has_school_grade_bottleneck_dimensions_and_hashes(rendered: Rendered) -> None:
     lang, pdf, _fetcher = rendered
     text = pdf_text(pdf)
     assert "Jaunciema pamatskola" in text and "Ādažu novads" in text
@@ -75,11 +77,14 @@ def test_pdf_text_has_school_grade_bottleneck_dimensions_and_hashes(rendered) ->
         assert "can stream 480p, not 720p" in text and "20 November 2026" in text
 
 
-def test_pdf_is_a4_with_several_pages_and_renders_to_png(rendered, tmp_path: Path) -> None:
+def test_pdf_is_a4_with_several_pages_and_renders_to_png(
+    rendered: Rendered, tmp_path: Path
+) -> None:
     _lang, pdf, _fetcher = rendered
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, timeout=30).stdout
     assert "(A4)" in info
-    assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) >= 6
+    pages = re.search(r"Pages:\s+(\d+)", info)
+    assert pages is not None and int(pages.group(1)) >= 6
     subprocess.run(
         ["pdftoppm", "-r", "30", "-png", "-f", "1", "-l", "3", str(pdf), str(tmp_path / "p")],
         check=True,
@@ -88,7 +93,7 @@ def test_pdf_is_a4_with_several_pages_and_renders_to_png(rendered, tmp_path: Pat
     assert len(list(tmp_path.glob("p-*.png"))) == 3
 
 
-def test_only_allowed_resources_are_fetched(rendered) -> None:
+def test_only_allowed_resources_are_fetched(rendered: Rendered) -> None:
     _lang, _pdf, fetcher = rendered
     assert fetcher.refused == []
     allowed = [str(r) for r in fetcher.roots]

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from netsurvey.report.summary import safe_cell_text
 from netsurvey.report.viewmodel import DIMENSIONS
 
-from .conftest import clone_visit, load_json, requires_tool, write_json
+from .conftest import RunCli, clone_visit, load_json, requires_tool, write_json
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 
@@ -43,7 +43,7 @@ def three_schools(workspace: Path, visit_dir: Path) -> list[Path]:
 
 
 def test_xlsx_numbers_equal_scores_json(
-    run_cli, three_schools, scores_path: Path, tmp_path: Path
+    run_cli: RunCli, three_schools: list[Path], scores_path: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "summary.xlsx"
     code, message = run_cli(
@@ -85,7 +85,7 @@ def test_xlsx_numbers_equal_scores_json(
 
 
 def test_missing_dimension_is_empty_not_zero(
-    run_cli, three_schools, scores_path: Path, tmp_path: Path
+    run_cli: RunCli, three_schools: list[Path], scores_path: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "s.csv"
     run_cli(
@@ -105,7 +105,7 @@ def test_missing_dimension_is_empty_not_zero(
 
 
 def test_cells_from_data_never_start_a_formula(
-    run_cli, three_schools, scores_path: Path, tmp_path: Path
+    run_cli: RunCli, three_schools: list[Path], scores_path: Path, tmp_path: Path
 ) -> None:
     scores = load_json(scores_path)
     scores["schools"][0]["name"] = '=HYPERLINK("http://127.0.0.1/x","click")'
@@ -148,7 +148,7 @@ def test_safe_cell_text() -> None:
 
 
 def test_summary_without_scores_entry(
-    run_cli, three_schools, scores_path: Path, tmp_path: Path
+    run_cli: RunCli, three_schools: list[Path], scores_path: Path, tmp_path: Path
 ) -> None:
     scores = load_json(scores_path)
     scores["schools"] = scores["schools"][:2]
@@ -164,14 +164,16 @@ def test_summary_without_scores_entry(
     assert code == 5 and "sigulda-2" in message and "netsurvey score" in message
 
 
-def test_summary_rejects_unknown_extension(run_cli, visit_dir: Path, tmp_path: Path) -> None:
+def test_summary_rejects_unknown_extension(
+    run_cli: RunCli, visit_dir: Path, tmp_path: Path
+) -> None:
     code, message = run_cli("summary", str(visit_dir), "--out", str(tmp_path / "s.ods"))
     assert code == 2 and ".xlsx" in message
 
 
 @requires_tool("soffice")
 def test_libreoffice_opens_the_sheet(
-    run_cli, three_schools, scores_path: Path, tmp_path: Path
+    run_cli: RunCli, three_schools: list[Path], scores_path: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "summary.xlsx"
     run_cli(
@@ -215,7 +217,7 @@ def test_safe_cell_text_never_starts_a_formula_or_holds_controls(value: str) -> 
 
 
 def test_summary_shows_the_path_to_the_bar_and_counts_only_complete_assessments(
-    run_cli, three_schools, scores_path: Path, tmp_path: Path
+    run_cli: RunCli, three_schools: list[Path], scores_path: Path, tmp_path: Path
 ) -> None:
     scores = load_json(scores_path)
     carnikava = next(s for s in scores["schools"] if s["school_id"] == "carnikava")

@@ -9,13 +9,13 @@ import pytest
 
 from netsurvey.errors import RecordsError, ReportError
 from netsurvey.report.scoresfile import load_scores
-from netsurvey.report.viewmodel import DIMENSIONS, build_view
+from netsurvey.report.viewmodel import DIMENSIONS, ReportView, build_view
 from netsurvey.report.visitfiles import read_visit_files
 
 from .conftest import load_json, write_json
 
 
-def _view(visit_dir: Path, scores_path: Path):
+def _view(visit_dir: Path, scores_path: Path) -> ReportView:
     scores = load_scores(scores_path)
     visit = read_visit_files(visit_dir)
     return build_view(scores.entry_for(visit.path, "jaunciems"), scores, visit)

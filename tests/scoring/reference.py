@@ -31,6 +31,9 @@ from netsurvey.scoring.tables import (
     traffic_shape,
 )
 
+# rho, severity and saturation rows of one dimension, one list per draw
+Rows = tuple[list[list[float]], list[list[float]], list[list[float]]]
+
 
 @dataclass
 class RefDimension:
@@ -372,13 +375,8 @@ class Reference:
             (room.pupils > 0) if scenario.grades is None else (room.grade in scenario.grades)
             for room in s.rooms
         ]
-        target = self._target(app_id)
-        eth = p.ethernet_tcp_ratio
-        rows: dict[str, tuple[list[list[float]], list[list[float]], list[list[float]]]] = {
-            k: ([], [], []) for k in ("wifi", "lan", "wan", "poe")
-        }
+        rows: dict[str, Rows] = {k: ([], [], []) for k in ("wifi", "lan", "wan", "poe")}
         burst_times = []
-        app = p.applications[app_id]
         for d in range(self.D):
             act_down, act_up, act_air = self._active(d, app_id, users)
             bg_down, bg_up, bg_air = self._background(d, users)
@@ -388,48 +386,8 @@ class Reference:
             air = [act_air[r] if chosen[r] else bg_air[r] for r in range(len(users))]
             load = self._radio_loads(air)
             overhead = [self._foreign(d, j) + self.beacon[j] for j in range(len(s.aps))]
-            rho, sev, sat = [], [], []
-            for j in range(len(s.aps)):
-                room = target - overhead[j]
-                rho.append(load[j] / room if room > 0 else math.inf)
-                sat.append((1 - overhead[j]) / room if room > 0 else math.inf)
-                sev.append(load[j] + overhead[j])
-            for lst, values in zip(rows["wifi"], (rho, sev, sat), strict=True):
-                lst.append(values)
-            # LAN
-            port_down = [0.0] * len(s.aps)
-            port_up = [0.0] * len(s.aps)
-            for r, a in enumerate(self.room_ap):
-                if a >= 0:
-                    port_down[a] += down[r]
-                    port_up[a] += up[r]
-            sev_lan = []
-            for j, ap in enumerate(s.aps):
-                speed = ap.port_speed_mbps
-                sev_lan.append(max(port_down[j], port_up[j]) / (eth * speed) if speed else 0.0)
-            for _w, sw in enumerate(s.switches):
-                if sw.uplink_busy_mbps is not None:
-                    act_sw_down = sum(
-                        act_down[r]
-                        for r, a in enumerate(self.room_ap)
-                        if chosen[r] and a >= 0 and s.aps[a].switch == sw.id
-                    )
-                    act_sw_up = sum(
-                        act_up[r]
-                        for r, a in enumerate(self.room_ap)
-                        if chosen[r] and a >= 0 and s.aps[a].switch == sw.id
-                    )
-                    sw_down = act_sw_down + sw.uplink_busy_mbps
-                    sw_up = act_sw_up + sw.uplink_busy_mbps
-                else:
-                    sw_down = sum(port_down[j] for j, ap in enumerate(s.aps) if ap.switch == sw.id)
-                    sw_up = sum(port_up[j] for j, ap in enumerate(s.aps) if ap.switch == sw.id)
-                speed = sw.uplink_mbps
-                sev_lan.append(max(sw_down, sw_up) / (eth * speed) if speed else 0.0)
-            util = p.utilisation.lan
-            rows["lan"][0].append([x / util for x in sev_lan])
-            rows["lan"][1].append(sev_lan)
-            rows["lan"][2].append([1 / util] * len(sev_lan))
+            self._rooms_wifi_row(rows["wifi"], self._target(app_id), load, overhead)
+            self._rooms_lan_row(rows["lan"], chosen, (down, up), (act_down, act_up))
             # WAN
             total_down = sum(down) + staff_down
             total_up = sum(up) + staff_up
@@ -438,25 +396,112 @@ class Reference:
             rows["wan"][1].append([wan_sev])
             rows["wan"][2].append([1 / p.utilisation.wan])
             if scenario.test_start:
-                mbit = 8.0 * triangular(self.u_burst[d], p.test_burst_mb)
-                room_s = 0.0
-                for r in range(len(users)):
-                    if not (chosen[r] and self.wifi_room[r]):
-                        continue
-                    j = self.room_ap[r]
-                    free = max(1.0 - overhead[j] - (load[j] - act_air[r]), 0.05)
-                    eff = self._eta(users[r], app.uplink_share) * p.wifi.k_cal
-                    room_s = max(room_s, users[r] * mbit * self.inv[d][r][app_id] / eff / free)
-                wan_down, _ = self._wan(d)
-                wan_s = 0.0
-                if s.wan is not None:
-                    pupils = sum(users[r] for r in range(len(users)) if chosen[r])
-                    spare = max(wan_down - total_down, 0.05 * wan_down)
-                    wan_s = pupils * mbit / spare
-                burst_times.append(max(room_s, wan_s))
+                burst_times.append(
+                    self._burst_s(d, app_id, users, chosen, overhead, load, act_air, total_down)
+                )
+        result = RefScenario(self._rooms_dimensions(scenario, rows, len(users)))
+        if scenario.test_start:
+            known = any(self.wifi_room) or s.wan is not None
+            result.test_start_s = (
+                sorted(burst_times)[order_index(p.score.quantile, self.D)] if known else math.nan
+            )
+        return result
+
+    def _rooms_wifi_row(
+        self, rows: Rows, target: float, load: list[float], overhead: list[float]
+    ) -> None:
+        rho, sev, sat = [], [], []
+        for j in range(len(self.s.aps)):
+            room = target - overhead[j]
+            rho.append(load[j] / room if room > 0 else math.inf)
+            sat.append((1 - overhead[j]) / room if room > 0 else math.inf)
+            sev.append(load[j] + overhead[j])
+        for lst, values in zip(rows, (rho, sev, sat), strict=True):
+            lst.append(values)
+
+    def _rooms_lan_row(
+        self,
+        rows: Rows,
+        chosen: list[bool],
+        traffic: tuple[list[float], list[float]],
+        active: tuple[list[float], list[float]],
+    ) -> None:
+        """AP ports then switch uplinks; ``traffic`` and ``active`` are (down, up) per room."""
+        s, eth = self.s, self.p.ethernet_tcp_ratio
+        down, up = traffic
+        act_down, act_up = active
+        port_down = [0.0] * len(s.aps)
+        port_up = [0.0] * len(s.aps)
+        for r, a in enumerate(self.room_ap):
+            if a >= 0:
+                port_down[a] += down[r]
+                port_up[a] += up[r]
+        sev_lan = []
+        for j, ap in enumerate(s.aps):
+            speed = ap.port_speed_mbps
+            sev_lan.append(max(port_down[j], port_up[j]) / (eth * speed) if speed else 0.0)
+        for _w, sw in enumerate(s.switches):
+            if sw.uplink_busy_mbps is not None:
+                act_sw_down = sum(
+                    act_down[r]
+                    for r, a in enumerate(self.room_ap)
+                    if chosen[r] and a >= 0 and s.aps[a].switch == sw.id
+                )
+                act_sw_up = sum(
+                    act_up[r]
+                    for r, a in enumerate(self.room_ap)
+                    if chosen[r] and a >= 0 and s.aps[a].switch == sw.id
+                )
+                sw_down = act_sw_down + sw.uplink_busy_mbps
+                sw_up = act_sw_up + sw.uplink_busy_mbps
+            else:
+                sw_down = sum(port_down[j] for j, ap in enumerate(s.aps) if ap.switch == sw.id)
+                sw_up = sum(port_up[j] for j, ap in enumerate(s.aps) if ap.switch == sw.id)
+            speed = sw.uplink_mbps
+            sev_lan.append(max(sw_down, sw_up) / (eth * speed) if speed else 0.0)
+        util = self.p.utilisation.lan
+        rows[0].append([x / util for x in sev_lan])
+        rows[1].append(sev_lan)
+        rows[2].append([1 / util] * len(sev_lan))
+
+    def _burst_s(
+        self,
+        d: int,
+        app_id: str,
+        users: list[float],
+        chosen: list[bool],
+        overhead: list[float],
+        load: list[float],
+        act_air: list[float],
+        total_down: float,
+    ) -> float:
+        """Seconds until every chosen pupil has started the test (slowest room or the WAN)."""
+        s, p = self.s, self.p
+        app = p.applications[app_id]
+        mbit = 8.0 * triangular(self.u_burst[d], p.test_burst_mb)
+        room_s = 0.0
+        for r in range(len(users)):
+            if not (chosen[r] and self.wifi_room[r]):
+                continue
+            j = self.room_ap[r]
+            free = max(1.0 - overhead[j] - (load[j] - act_air[r]), 0.05)
+            eff = self._eta(users[r], app.uplink_share) * p.wifi.k_cal
+            room_s = max(room_s, users[r] * mbit * self.inv[d][r][app_id] / eff / free)
+        wan_down, _ = self._wan(d)
+        wan_s = 0.0
+        if s.wan is not None:
+            pupils = sum(users[r] for r in range(len(users)) if chosen[r])
+            spare = max(wan_down - total_down, 0.05 * wan_down)
+            wan_s = pupils * mbit / spare
+        return max(room_s, wan_s)
+
+    def _rooms_dimensions(
+        self, scenario: Scenario, rows: dict[str, Rows], n_rooms: int
+    ) -> dict[str, RefDimension]:
+        s = self.s
         dims: dict[str, RefDimension] = {}
         present_wifi = [
-            any(self.wifi_room[r] and self.room_ap[r] == j for r in range(len(users)))
+            any(self.wifi_room[r] and self.room_ap[r] == j for r in range(n_rooms))
             for j in range(len(s.aps))
         ]
         if "wifi" in scenario.dimensions:
@@ -470,13 +515,7 @@ class Reference:
             dims["wan"] = self.reduce(*rows["wan"], [s.wan is not None])
         if "poe" in scenario.dimensions:
             dims["poe"] = self.poe()
-        result = RefScenario(dims)
-        if scenario.test_start:
-            known = any(self.wifi_room) or s.wan is not None
-            result.test_start_s = (
-                sorted(burst_times)[order_index(p.score.quantile, self.D)] if known else math.nan
-            )
-        return result
+        return dims
 
     def _alloc(self) -> list[float]:
         class_w = self.p.poe.class_w
@@ -511,14 +550,11 @@ class Reference:
         n_rooms = len(users)
         candidates = [room.pupils > 0 for room in s.rooms]
         target = self._target(app_id)
-        eth = p.ethernet_tcp_ratio
-        rows: dict[str, tuple[list[list[float]], list[list[float]], list[list[float]]]] = {
-            k: ([], [], []) for k in ("wifi", "lan", "wan")
-        }
+        rows: dict[str, Rows] = {k: ([], [], []) for k in ("wifi", "lan", "wan")}
         fits: list[list[float]] = []
         port_speed = [s.aps[a].port_speed_mbps or -1.0 if a >= 0 else 0.0 for a in self.room_ap]
         room_switch = [
-            self.sw_index[s.aps[a].switch] if a >= 0 and s.aps[a].switch is not None else -1
+            self.sw_index[switch] if a >= 0 and (switch := s.aps[a].switch) is not None else -1
             for a in self.room_ap
         ]
         uplink_speed = [(s.switches[w].uplink_mbps or -1.0) if w >= 0 else 0.0 for w in room_switch]
@@ -546,41 +582,13 @@ class Reference:
             for lst, values in zip(rows["wifi"], (rho, sev, sat), strict=True):
                 lst.append(values)
             fits.append(fit)
-            port_down = [0.0] * len(s.aps)
-            port_up = [0.0] * len(s.aps)
-            for r, a in enumerate(self.room_ap):
-                if a >= 0:
-                    port_down[a] += bg_down[r]
-                    port_up[a] += bg_up[r]
-            sw_down, sw_up = [], []
-            for sw in s.switches:
-                if sw.uplink_busy_mbps is not None:
-                    sw_down.append(sw.uplink_busy_mbps)
-                    sw_up.append(sw.uplink_busy_mbps)
-                else:
-                    sw_down.append(
-                        sum(port_down[j] for j, ap in enumerate(s.aps) if ap.switch == sw.id)
-                    )
-                    sw_up.append(
-                        sum(port_up[j] for j, ap in enumerate(s.aps) if ap.switch == sw.id)
-                    )
-            port_sev, up_sev = [], []
-            for r in range(n_rooms):
-                a, w = self.room_ap[r], room_switch[r]
-                pd = (port_down[a] if a >= 0 else 0.0) - bg_down[r] + act_down[r]
-                pu = (port_up[a] if a >= 0 else 0.0) - bg_up[r] + act_up[r]
-                port_sev.append(max(pd, pu) / (eth * port_speed[r]) if port_speed[r] > 0 else 0.0)
-                measured = w >= 0 and s.switches[w].uplink_busy_mbps is not None
-                share_down = 0.0 if measured else bg_down[r]
-                share_up = 0.0 if measured else bg_up[r]
-                sd = (sw_down[w] if w >= 0 else 0.0) - share_down + act_down[r]
-                su = (sw_up[w] if w >= 0 else 0.0) - share_up + act_up[r]
-                up_sev.append(max(sd, su) / (eth * uplink_speed[r]) if uplink_speed[r] > 0 else 0.0)
-            util = p.utilisation.lan
-            lan_sev = port_sev + up_sev
-            rows["lan"][0].append([x / util for x in lan_sev])
-            rows["lan"][1].append(lan_sev)
-            rows["lan"][2].append([1 / util] * len(lan_sev))
+            self._each_room_lan_row(
+                rows["lan"],
+                room_switch,
+                (port_speed, uplink_speed),
+                (bg_down, bg_up),
+                (act_down, act_up),
+            )
             total_bg_down = sum(bg_down) + staff_down
             total_bg_up = sum(bg_up) + staff_up
             wan_sev = [
@@ -610,6 +618,56 @@ class Reference:
             value = math.floor(min(max(value, 0.0), 10_000.0))
             max_pupils.append(float(value) if wifi_present[r] else math.nan)
         return dims, max_pupils
+
+    def _each_room_lan_row(
+        self,
+        rows: Rows,
+        room_switch: list[int],
+        speeds: tuple[list[float], list[float]],
+        background: tuple[list[float], list[float]],
+        active: tuple[list[float], list[float]],
+    ) -> None:
+        """Each room's own port then its switch uplink, with its class added to the
+        background; the pairs are (AP port, uplink) speeds and (down, up) per room."""
+        s, p = self.s, self.p
+        eth = p.ethernet_tcp_ratio
+        n_rooms = len(room_switch)
+        port_speed, uplink_speed = speeds
+        bg_down, bg_up = background
+        act_down, act_up = active
+        port_down = [0.0] * len(s.aps)
+        port_up = [0.0] * len(s.aps)
+        for r, a in enumerate(self.room_ap):
+            if a >= 0:
+                port_down[a] += bg_down[r]
+                port_up[a] += bg_up[r]
+        sw_down, sw_up = [], []
+        for sw in s.switches:
+            if sw.uplink_busy_mbps is not None:
+                sw_down.append(sw.uplink_busy_mbps)
+                sw_up.append(sw.uplink_busy_mbps)
+            else:
+                sw_down.append(
+                    sum(port_down[j] for j, ap in enumerate(s.aps) if ap.switch == sw.id)
+                )
+                sw_up.append(sum(port_up[j] for j, ap in enumerate(s.aps) if ap.switch == sw.id))
+        port_sev, up_sev = [], []
+        for r in range(n_rooms):
+            a, w = self.room_ap[r], room_switch[r]
+            pd = (port_down[a] if a >= 0 else 0.0) - bg_down[r] + act_down[r]
+            pu = (port_up[a] if a >= 0 else 0.0) - bg_up[r] + act_up[r]
+            port_sev.append(max(pd, pu) / (eth * port_speed[r]) if port_speed[r] > 0 else 0.0)
+            measured = w >= 0 and s.switches[w].uplink_busy_mbps is not None
+            share_down = 0.0 if measured else bg_down[r]
+            share_up = 0.0 if measured else bg_up[r]
+            sd = (sw_down[w] if w >= 0 else 0.0) - share_down + act_down[r]
+            su = (sw_up[w] if w >= 0 else 0.0) - share_up + act_up[r]
+            up_sev.append(max(sd, su) / (eth * uplink_speed[r]) if uplink_speed[r] > 0 else 0.0)
+        util = p.utilisation.lan
+        lan_sev = port_sev + up_sev
+        rows[0].append([x / util for x in lan_sev])
+        rows[1].append(lan_sev)
+        rows[2].append([1 / util] * len(lan_sev))
 
     def carts(self) -> RefDimension:
         s, p = self.s, self.p

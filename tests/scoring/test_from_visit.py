@@ -11,6 +11,7 @@ import pytest
 from netsurvey.errors import RecordsError
 from netsurvey.records import write_manifest
 from netsurvey.scoring.from_visit import features_from_visit
+from netsurvey.scoring.notes import Note
 from netsurvey.scoring.pipeline import score_schools
 from netsurvey.scoring.profile import Profile
 
@@ -184,7 +185,7 @@ def test_features_from_a_visit(tmp_path: Path) -> None:
         and school.wan.up_mbps == (30.0,)
     )
     assert school.carts[0].slots_at_once == 10 and school.circuits[0].breaker_a == 16
-    assert "wifi: room 202 has no survey point" in school.missing
+    assert Note.of("wifi_room_unsurveyed", item="202") in school.missing
     evidence = dict(school.evidence)
     assert evidence["wan.download_bps"] == ("m-4", "m-5")
     assert evidence["wifi.rssi_dbm"] == ("m-1", "m-2")
@@ -244,4 +245,4 @@ def test_uplink_is_guessed_when_the_inventory_does_not_name_it(tmp_path: Path) -
     (visit / "visit.json").write_text(json.dumps(data))
     school = features_from_visit(visit)
     assert school.switches[0].uplink_mbps == 1000 and school.switches[0].uplink_busy_mbps == 80
-    assert any("guessed as ge-0/0/48" in note for note in school.missing)
+    assert Note.of("lan_uplink_guessed", item="sw-1", port="ge-0/0/48") in school.missing

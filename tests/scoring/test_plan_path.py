@@ -16,6 +16,7 @@ import pytest
 
 from netsurvey.scoring import whatif
 from netsurvey.scoring.features import SchoolFeatures
+from netsurvey.scoring.model import evaluate_indexed
 from netsurvey.scoring.pipeline import score_schools
 from netsurvey.scoring.profile import Profile, load_profile
 from netsurvey.scoring.scores import school_result
@@ -36,7 +37,7 @@ def _brute_force_cheapest(school: SchoolFeatures, profile: Profile) -> tuple[flo
     tables = build_tables(profile)
     (base,) = [
         school_result(chunk, position, profile)
-        for _indices, chunk in whatif.evaluate_indexed((school,), profile, DRAWS, SEED, tables)
+        for _indices, chunk in evaluate_indexed((school,), profile, DRAWS, SEED, tables)
         for position in range(len(_indices))
     ]
     found = whatif.candidates(school, base, profile)

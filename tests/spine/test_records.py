@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,7 +33,7 @@ def make_visit(root: Path) -> Path:
     )
 
 
-def record(job_id: str, status: str = "ok", **extra: object) -> Measurement:
+def record(job_id: str, status: str = "ok", **extra: Any) -> Measurement:
     now = iso(utc_now())
     return Measurement(
         id=new_id(),
@@ -43,7 +44,7 @@ def record(job_id: str, status: str = "ok", **extra: object) -> Measurement:
         finished_at=now,
         duration_s=0.1,
         **extra,
-    )  # type: ignore[arg-type]
+    )
 
 
 def test_round_trip_and_provenance(tmp_path: Path) -> None:

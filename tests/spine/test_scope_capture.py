@@ -81,6 +81,5 @@ def test_out_of_scope_devices_get_no_packet(tmp_path: Path) -> None:
     assert records["inside"].status == "ok"
     for device in ("outside-a", "outside-b"):
         assert records[device].status == "failed"
-        assert (
-            records[device].error is not None and records[device].error["type"] == "ScopeViolation"
-        )
+        error = records[device].error
+        assert error is not None and error["type"] == "ScopeViolation"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from netsurvey.lab.fakenos_host import Behaviour, FakeDevice, FakenosHosts
@@ -31,11 +31,14 @@ def first_samples(platform: str) -> list[Sample]:
     return chosen
 
 
-def recorded_outputs(platform: str, corpus: Path) -> dict[str, str | Behaviour]:
+def recorded_outputs(platform: str, corpus: Path) -> dict[str, str]:
     return {s.command: s.output(corpus) for s in first_samples(platform)}
 
 
 def device(
-    name: str, platform: str, outputs: dict[str, str | Behaviour], **kwargs: Path
+    name: str,
+    platform: str,
+    outputs: Mapping[str, str | Behaviour],
+    host_key_file: Path | None = None,
 ) -> FakeDevice:
-    return FakeDevice(name, platform, USERNAME, PASSWORD, outputs, **kwargs)
+    return FakeDevice(name, platform, USERNAME, PASSWORD, outputs, host_key_file=host_key_file)

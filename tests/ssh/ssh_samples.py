@@ -88,43 +88,61 @@ def check_expected(
         for key, value in expected["system"].items():
             assert device["system"][key] == value, f"{where}: system.{key}"
     if "interfaces_count" in expected:
-        by_name = {i["name"]: i for i in device["interfaces"]}
-        assert len(by_name) >= expected["interfaces_count"], where
-        for name, facts in expected["interfaces"].items():
-            for key, value in facts.items():
-                assert by_name[name][key] == value, f"{where}: interface {name}.{key}"
+        _check_interfaces(device, expected, where)
     if "poe_ports_count" in expected:
-        groups = [
-            {k: g[k] for k in want}
-            for g, want in zip(device["poe"]["groups"], expected["poe_groups"], strict=True)
-        ]
-        assert groups == expected["poe_groups"], where
-        ports = {p["port"]: p for p in device["poe"]["ports"]}
-        assert len(ports) >= expected["poe_ports_count"], where
-        for name, facts in expected["poe_ports"].items():
-            for key, value in facts.items():
-                assert ports[name][key] == value, f"{where}: poe port {name}.{key}"
+        _check_poe(device, expected, where)
     if "neighbors_count" in expected:
-        assert len(device["lldp"]) >= expected["neighbors_count"], where
-        for local_port, facts in expected["neighbors"].items():
-            protocol = facts.get("protocol")
-            found = [
-                n
-                for n in device["lldp"]
-                if n["local_port"] == local_port and protocol in (None, n["protocol"])
-            ]
-            assert found, f"{where}: no neighbour on {local_port}"
-            for key, value in facts.items():
-                got = found[0][key]
-                assert (list(got) if isinstance(got, tuple) else got) == value, (
-                    f"{where}: neighbour on {local_port}.{key}"
-                )
+        _check_neighbours(device, expected, where)
     if "clients_total" in expected:
-        wireless = device["wireless"]
-        if not combined:
-            assert wireless["clients_total"] == expected["clients_total"], where
-        aps = {a["name"]: a for a in wireless["access_points"]}
-        assert len(aps) >= expected["access_points_count"], where
-        for name, facts in (expected.get("access_points") or {}).items():
-            for key, value in facts.items():
-                assert aps[name][key] == value, f"{where}: AP {name}.{key}"
+        _check_wireless(device, expected, where, combined=combined)
+
+
+def _check_interfaces(device: dict[str, Any], expected: dict[str, Any], where: str) -> None:
+    by_name = {i["name"]: i for i in device["interfaces"]}
+    assert len(by_name) >= expected["interfaces_count"], where
+    for name, facts in expected["interfaces"].items():
+        for key, value in facts.items():
+            assert by_name[name][key] == value, f"{where}: interface {name}.{key}"
+
+
+def _check_poe(device: dict[str, Any], expected: dict[str, Any], where: str) -> None:
+    groups = [
+        {k: g[k] for k in want}
+        for g, want in zip(device["poe"]["groups"], expected["poe_groups"], strict=True)
+    ]
+    assert groups == expected["poe_groups"], where
+    ports = {p["port"]: p for p in device["poe"]["ports"]}
+    assert len(ports) >= expected["poe_ports_count"], where
+    for name, facts in expected["poe_ports"].items():
+        for key, value in facts.items():
+            assert ports[name][key] == value, f"{where}: poe port {name}.{key}"
+
+
+def _check_neighbours(device: dict[str, Any], expected: dict[str, Any], where: str) -> None:
+    assert len(device["lldp"]) >= expected["neighbors_count"], where
+    for local_port, facts in expected["neighbors"].items():
+        protocol = facts.get("protocol")
+        found = [
+            n
+            for n in device["lldp"]
+            if n["local_port"] == local_port and protocol in (None, n["protocol"])
+        ]
+        assert found, f"{where}: no neighbour on {local_port}"
+        for key, value in facts.items():
+            got = found[0][key]
+            assert (list(got) if isinstance(got, tuple) else got) == value, (
+                f"{where}: neighbour on {local_port}.{key}"
+            )
+
+
+def _check_wireless(
+    device: dict[str, Any], expected: dict[str, Any], where: str, *, combined: bool
+) -> None:
+    wireless = device["wireless"]
+    if not combined:
+        assert wireless["clients_total"] == expected["clients_total"], where
+    aps = {a["name"]: a for a in wireless["access_points"]}
+    assert len(aps) >= expected["access_points_count"], where
+    for name, facts in (expected.get("access_points") or {}).items():
+        for key, value in facts.items():
+            assert aps[name][key] == value, f"{where}: AP {name}.{key}"

@@ -43,9 +43,9 @@ def test_mixed_run_keeps_order_and_every_device_gets_its_own_outcome(
     corpus: Path, ssh_password: str, start_fakenos: StartFakenos
 ) -> None:
     recorded = recorded_outputs("cisco_ios", corpus)
-    hanging = dict(recorded)
+    hanging: dict[str, str | Behaviour] = dict(recorded)
     hanging["show interfaces"] = Behaviour(output=recorded["show interfaces"], delay_s=30)
-    odd_prompt = dict(recorded)
+    odd_prompt: dict[str, str | Behaviour] = dict(recorded)
     odd_prompt["show interfaces"] = Behaviour(
         output="GigabitEthernet0/0 is up, line protocol is up", new_prompt=" --More-- "
     )

@@ -47,7 +47,7 @@ def _raw(platform: str, *samples: Sample, corpus: Path | None = None) -> RawOutp
 
 def test_lldp_without_local_interface_keeps_every_neighbour_and_says_so() -> None:
     result = SshProbe().parse(_raw("cisco_ios", NO_LOCAL_INTF))
-    neighbours = result.details["device"]["lldp"]  # type: ignore[index]
+    neighbours = result.details["device"]["lldp"]
     assert [n["remote_sys_name"] for n in neighbours] == [
         "USSC-CAMPUS-CORE-GW2",
         "USSC-CAMPUS-CORE-GW1.acme123.com",
@@ -56,7 +56,7 @@ def test_lldp_without_local_interface_keeps_every_neighbour_and_says_so() -> Non
     assert {n["local_port"] for n in neighbours} == {UNKNOWN_PORT}
     assert result.status == "ok"
     assert result.details["partial"] is True
-    assert [c["status"] for c in result.details["commands"]] == ["partial"]  # type: ignore[index,union-attr]
+    assert [c["status"] for c in result.details["commands"]] == ["partial"]
     (warning,) = result.warnings
     assert "3 neighbour(s) without a local port" in warning
     assert "USSC-CAMPUS-CORE-GW2" in warning and "DMZ-SW1" in warning
@@ -65,14 +65,14 @@ def test_lldp_without_local_interface_keeps_every_neighbour_and_says_so() -> Non
 def test_lldp_with_local_interface_takes_it_from_the_block(corpus: Path) -> None:
     sample = SAMPLES["cisco_ios/lldp/detail"]
     result = SshProbe().parse(_raw("cisco_ios", sample, corpus=corpus))
-    ports = [n["local_port"] for n in result.details["device"]["lldp"]]  # type: ignore[index]
+    ports = [n["local_port"] for n in result.details["device"]["lldp"]]
     assert ports == ["Gi1/0/2", "Gi1/0/1", "Gi1/0/9"]
     assert result.warnings == () and result.details["partial"] is False
 
 
 def test_stack_poe_reads_every_members_budget_and_consumption() -> None:
     result = SshProbe().parse(_raw("cisco_ios", STACK))
-    groups = result.details["device"]["poe"]["groups"]  # type: ignore[index]
+    groups = result.details["device"]["poe"]["groups"]
     assert [(g["group"], g["budget_w"], g["consumption_w"]) for g in groups] == [
         (1, 390.0, 230.0),
         (2, 390.0, 138.2),
@@ -133,7 +133,7 @@ def test_fakenos_stack_and_lldp_record_is_partial_with_the_reason(
     raw = asyncio.run(SshProbe().collect(target, ssh_params("cisco_ios", questions="poe,lldp")))
     result = SshProbe().parse(raw)
     assert result.metrics["poe_budget_w"] == 1170.0
-    assert len(result.details["device"]["lldp"]) == 3  # type: ignore[index]
+    assert len(result.details["device"]["lldp"]) == 3
     assert result.details["partial"] is True
     assert any("without a local port" in w for w in result.warnings)
 

@@ -35,7 +35,7 @@ def test_every_sample_names_a_command_of_the_table() -> None:
 
 
 def test_every_template_of_ours_has_a_sample_with_its_expected_parse() -> None:
-    covered = set()
+    covered: set[str] = set()
     for sample in SAMPLES:
         parsed = sample.folder / "parsed.yml"
         if parsed.is_file():

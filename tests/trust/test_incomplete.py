@@ -8,13 +8,14 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from .conftest import netsurvey
 
 
-def score_json(*args: str) -> dict[str, object]:
+def score_json(*args: str) -> dict[str, Any]:
     result = netsurvey("score", *args, "--json", "--draws", "50")
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)

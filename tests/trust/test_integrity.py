@@ -50,9 +50,14 @@ def run_all(visit: Path, scores: Path, tmp_path: Path, *extra: str) -> dict[str,
     return {name: (r.returncode, r.stderr) for name, r in results.items()}
 
 
+def _removed(path: Path) -> str:
+    path.unlink()
+    return path.name
+
+
 TAMPERINGS: dict[str, tuple[Callable[[Path], str], str]] = {
     "changed": (lambda v: (first_raw(v).write_bytes(b"edited"), first_raw(v).name)[1], "changed"),
-    "missing": (lambda v: (first_raw(v).name, first_raw(v).unlink())[0], "missing"),
+    "missing": (lambda v: _removed(first_raw(v)), "missing"),
     "added": (lambda v: ((v / "raw" / "extra.txt").write_text("x"), "extra.txt")[1], "added"),
 }
 

@@ -14,9 +14,13 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pytest
+
+if TYPE_CHECKING:
+    from selenium.webdriver.remote.webdriver import WebDriver
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO_INVENTORY = REPO / "inventories" / "demo" / "rujiena-ps.yaml"
@@ -140,7 +144,7 @@ def chromium_missing() -> str | None:
     return None
 
 
-def make_browser(width: int, height: int, mobile: bool = False) -> object:
+def make_browser(width: int, height: int, mobile: bool = False) -> WebDriver:
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -165,20 +169,20 @@ def make_browser(width: int, height: int, mobile: bool = False) -> object:
 
 
 @pytest.fixture
-def browser() -> Iterator[object]:
+def browser() -> Iterator[WebDriver]:
     reason = chromium_missing()
     if reason:
         pytest.skip(reason)
     driver = make_browser(1280, 900)
     yield driver
-    driver.quit()  # type: ignore[attr-defined]
+    driver.quit()
 
 
 @pytest.fixture
-def phone() -> Iterator[object]:
+def phone() -> Iterator[WebDriver]:
     reason = chromium_missing()
     if reason:
         pytest.skip(reason)
     driver = make_browser(390, 844, mobile=True)
     yield driver
-    driver.quit()  # type: ignore[attr-defined]
+    driver.quit()

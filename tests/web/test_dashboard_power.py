@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
 
 from netsurvey.power.recordio import walk_entries
 from netsurvey.records import read_visit
@@ -35,12 +36,12 @@ def small_inventory(tmp_path: Path) -> Path:
     return path
 
 
-def progress(driver: object) -> str:
-    return str(driver.find_element(By.ID, "progress").text)  # type: ignore[attr-defined]
+def progress(driver: WebDriver) -> str:
+    return str(driver.find_element(By.ID, "progress").text)
 
 
 def test_dashboard_runs_the_plan_live_and_resumes(
-    browser: object, field_servers: list[FieldServer], tmp_path: Path
+    browser: WebDriver, field_servers: list[FieldServer], tmp_path: Path
 ) -> None:
     inventory = small_inventory(tmp_path)
     server = start_field(
@@ -48,12 +49,12 @@ def test_dashboard_runs_the_plan_live_and_resumes(
          "--only", "reachability"], tmp_path)  # fmt: skip
     field_servers.append(server)
     driver = browser
-    open_with_token(driver, server.url)  # type: ignore[arg-type]
+    open_with_token(driver, server.url)
     assert "4 to do" in progress(driver)
-    click_when(driver, "#survey-start", "Start survey")  # type: ignore[arg-type]
+    click_when(driver, "#survey-start", "Start survey")
     # No reload: the table follows the run through server-sent events.
-    wait(driver).until(lambda d: "3 ok · 1 failed" in progress(d))  # type: ignore[arg-type]
-    row = driver.find_element(By.CSS_SELECTOR, "tr[data-job='reachability:rogue']")  # type: ignore[attr-defined]
+    wait(driver).until(lambda d: "3 ok · 1 failed" in progress(d))
+    row = driver.find_element(By.CSS_SELECTOR, "tr[data-job='reachability:rogue']")
     assert "failed" in row.text and "ScopeViolation" in row.text and "scope" in row.text
 
     visit = next((tmp_path / "v" / "test-school").iterdir())
@@ -70,13 +71,13 @@ def test_dashboard_runs_the_plan_live_and_resumes(
     assert {m.tool for m in records if m.status == "ok"} != {None}
 
     # Resume re-runs only the job without an ok record.
-    click_when(driver, "#survey-start", "Resume survey")  # type: ignore[arg-type]
+    click_when(driver, "#survey-start", "Resume survey")
     wait(driver).until(lambda d: len(read_visit(visit).measurements) == 5)
     assert read_visit(visit).measurements[-1].job_id == "reachability:rogue"
 
 
-def fill(driver: object, form_id: str, values: dict[str, str]) -> str:
-    form = driver.find_element(By.ID, form_id)  # type: ignore[attr-defined]
+def fill(driver: WebDriver, form_id: str, values: dict[str, str]) -> str:
+    form = driver.find_element(By.ID, form_id)
     for name, value in values.items():
         field = form.find_element(By.NAME, name)
         if field.tag_name == "select":
@@ -86,22 +87,22 @@ def fill(driver: object, form_id: str, values: dict[str, str]) -> str:
             field.send_keys(value)
     result = form.find_element(By.CSS_SELECTOR, ".result")
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    wait(driver).until(lambda d: result.text.startswith(("Saved", "Not saved")))  # type: ignore[arg-type]
+    wait(driver).until(lambda d: result.text.startswith(("Saved", "Not saved")))
     return str(result.text)
 
 
 def test_power_walk_forms_and_photo(
-    browser: object, field_servers: list[FieldServer], tmp_path: Path
+    browser: WebDriver, field_servers: list[FieldServer], tmp_path: Path
 ) -> None:
     server = start_field(
         [str(DEMO_INVENTORY), "--school", DEMO_SCHOOL, "--visits", str(tmp_path / "v")], tmp_path
     )
     field_servers.append(server)
     driver = browser
-    open_with_token(driver, server.url)  # type: ignore[arg-type]
-    driver.get(server.base + "/power")  # type: ignore[attr-defined]
-    element(driver, "#form-circuit")  # type: ignore[arg-type]
-    driver.find_element(By.CSS_SELECTOR, "#power-room option[value='15']").click()  # type: ignore[attr-defined]
+    open_with_token(driver, server.url)
+    driver.get(server.base + "/power")
+    element(driver, "#form-circuit")
+    driver.find_element(By.CSS_SELECTOR, "#power-room option[value='15']").click()
 
     refused = fill(driver, "form-cart", {"id": "cart-2", "slots": "30", "circuit": "c-new"})
     assert (
@@ -120,11 +121,11 @@ def test_power_walk_forms_and_photo(
     assert fill(driver, "form-reading", {"subject": "c-new", "current_a": "6.5"}).startswith(
         "Saved ✓"
     )
-    photo_form = driver.find_element(By.ID, "form-photo")  # type: ignore[attr-defined]
+    photo_form = driver.find_element(By.ID, "form-photo")
     photo_form.find_element(By.NAME, "photo").send_keys(str(PHOTO))
     assert fill(driver, "form-photo", {"subject": "c-new"}).startswith("Saved ✓ Photo saved")
     assert fill(driver, "form-room_done", {}).startswith("Saved ✓")
-    wait(driver).until(lambda d: "cart-2" in d.find_element(By.ID, "power-entries").text)  # type: ignore[arg-type]
+    wait(driver).until(lambda d: "cart-2" in d.find_element(By.ID, "power-entries").text)
 
     visit_dir = next((tmp_path / "v" / DEMO_SCHOOL).iterdir())
     visit = read_visit(visit_dir)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
 
 from netsurvey.lab.iperf3_server import Iperf3Server
 from netsurvey.records import read_visit
@@ -48,7 +49,7 @@ def wifi_school(tmp_path: Path, iperf3_port: int) -> Path:
 
 @requires_tool("iperf3")
 def test_point_with_iperf3(
-    browser: object, field_servers: list[FieldServer], iperf3_server: Iperf3Server,
+    browser: WebDriver, field_servers: list[FieldServer], iperf3_server: Iperf3Server,
     tmp_path: Path,
 ) -> None:  # fmt: skip
     inventory = wifi_school(tmp_path, iperf3_server.port)
@@ -57,10 +58,10 @@ def test_point_with_iperf3(
          "--replay", str(WIFI_FIXTURES / "walk"), "--iperf-seconds", "1"], tmp_path)  # fmt: skip
     field_servers.append(server)
     driver = browser
-    open_with_token(driver, server.url)  # type: ignore[arg-type]
-    driver.get(server.base + "/wifi")  # type: ignore[attr-defined]
-    driver.find_element(By.CSS_SELECTOR, "input[name=iperf]").click()  # type: ignore[attr-defined]
-    outcome = measure_at(driver, 5.0, 4.0)  # type: ignore[arg-type]
+    open_with_token(driver, server.url)
+    driver.get(server.base + "/wifi")
+    driver.find_element(By.CSS_SELECTOR, "input[name=iperf]").click()
+    outcome = measure_at(driver, 5.0, 4.0)
     assert outcome["room"] == "101" and outcome["text"].startswith("Saved ✓"), outcome
     (point,) = read_visit(next((tmp_path / "v" / "wifi-test").iterdir())).by_probe("wifi_point")
     iperf = point.details["iperf"]

@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
 
 from netsurvey.records import read_visit
 from netsurvey.wifi.store import load_survey
@@ -38,38 +39,38 @@ def session(server: FieldServer) -> dict[str, str]:
     }
 
 
-def test_phone_sized_walk(phone: object, field_servers: list[FieldServer], replay_dir: Path,
+def test_phone_sized_walk(phone: WebDriver, field_servers: list[FieldServer], replay_dir: Path,
                           tmp_path: Path) -> None:  # fmt: skip
     server = start_demo(field_servers, replay_dir, tmp_path)
     driver = phone
-    open_with_token(driver, server.url)  # type: ignore[arg-type]
-    driver.get(server.base + "/wifi")  # type: ignore[attr-defined]
-    element(driver, "#map img.plan")  # type: ignore[arg-type]
-    width = driver.execute_script("return window.innerWidth")  # type: ignore[attr-defined]
+    open_with_token(driver, server.url)
+    driver.get(server.base + "/wifi")
+    element(driver, "#map img.plan")
+    width = driver.execute_script("return window.innerWidth")
     assert width <= 420
-    overflow = driver.execute_script(  # type: ignore[attr-defined]
+    overflow = driver.execute_script(
         "return document.documentElement.scrollWidth - window.innerWidth"
     )
     assert overflow <= 0, "nothing may stick out sideways on a phone"
-    plan = driver.find_element(By.ID, "map")  # type: ignore[attr-defined]
+    plan = driver.find_element(By.ID, "map")
     assert plan.size["width"] >= 0.9 * width  # the plan takes the screen's width
     for selector in ("#measure-button", "#skip button", "header nav a"):
-        for target in driver.find_elements(By.CSS_SELECTOR, selector):  # type: ignore[attr-defined]
+        for target in driver.find_elements(By.CSS_SELECTOR, selector):
             assert target.size["height"] >= 40, selector  # thumb-sized targets
-    nav = driver.find_elements(By.CSS_SELECTOR, "header nav a")  # type: ignore[attr-defined]
+    nav = driver.find_elements(By.CSS_SELECTOR, "header nav a")
     assert len({a.location["y"] for a in nav}) == 1, "the four pages fit on one row"
-    outcome = measure_at(driver, 15.0, 5.0)  # type: ignore[arg-type]
+    outcome = measure_at(driver, 15.0, 5.0)
     assert outcome["room"] == "12" and outcome["text"].startswith("Saved ✓")
     assert len(load_survey(next((tmp_path / "v" / DEMO_SCHOOL).iterdir())).points) == 1
 
 
-def test_two_tabs_at_once(browser: object, field_servers: list[FieldServer], replay_dir: Path,
+def test_two_tabs_at_once(browser: WebDriver, field_servers: list[FieldServer], replay_dir: Path,
                           tmp_path: Path) -> None:  # fmt: skip
     server = start_demo(field_servers, replay_dir, tmp_path)
     driver = browser
-    open_with_token(driver, server.url)  # type: ignore[arg-type]
-    driver.get(server.base + "/wifi")  # type: ignore[attr-defined]
-    element(driver, "#map img.plan")  # type: ignore[arg-type]
+    open_with_token(driver, server.url)
+    driver.get(server.base + "/wifi")
+    element(driver, "#map img.plan")
     headers = session(server)
 
     answers: list[tuple[int, bytes]] = []
@@ -110,27 +111,27 @@ def test_two_tabs_at_once(browser: object, field_servers: list[FieldServer], rep
     wait(driver).until(lambda d: points_shown(d) == 5)
 
 
-def test_results_at_a_glance(browser: object, field_servers: list[FieldServer],
+def test_results_at_a_glance(browser: WebDriver, field_servers: list[FieldServer],
                              replay_dir: Path, tmp_path: Path) -> None:  # fmt: skip
     server = start_demo(field_servers, replay_dir, tmp_path)
     driver = browser
-    open_with_token(driver, server.url)  # type: ignore[arg-type]
-    driver.get(server.base + "/wifi")  # type: ignore[attr-defined]
-    measure_at(driver, 5.0, 5.0)  # type: ignore[arg-type]
-    measure_at(driver, 25.0, 5.0)  # type: ignore[arg-type]
-    driver.get(server.base + "/results")  # type: ignore[attr-defined]
+    open_with_token(driver, server.url)
+    driver.get(server.base + "/wifi")
+    measure_at(driver, 5.0, 5.0)
+    measure_at(driver, 25.0, 5.0)
+    driver.get(server.base + "/results")
 
-    def verdicts_now(d: object) -> dict[str, str]:
-        rows = d.find_elements(By.CSS_SELECTOR, "#room-verdicts tbody tr")  # type: ignore[attr-defined]
-        return {r.get_attribute("data-room"): r.find_element(By.CSS_SELECTOR, ".verdict").text
+    def verdicts_now(d: WebDriver) -> dict[str, str]:
+        rows = d.find_elements(By.CSS_SELECTOR, "#room-verdicts tbody tr")
+        return {str(r.get_attribute("data-room")): r.find_element(By.CSS_SELECTOR, ".verdict").text
                 for r in rows}  # fmt: skip
 
-    verdicts = wait(driver).until(verdicts_now)  # type: ignore[arg-type]
+    verdicts = wait(driver).until(verdicts_now)
     assert set(verdicts) == {"11", "12", "13", "14", "15", "16"}
     assert verdicts["12"] == "not measured" and verdicts["11"] in ("pass", "warn", "fail")
-    assert "Bottleneck" in driver.find_element(By.ID, "bottleneck").text  # type: ignore[attr-defined]
-    assert driver.find_element(By.ID, "overall").text  # type: ignore[attr-defined]
-    missing = driver.find_element(By.ID, "missing").text  # type: ignore[attr-defined]
+    assert "Bottleneck" in driver.find_element(By.ID, "bottleneck").text
+    assert driver.find_element(By.ID, "overall").text
+    missing = driver.find_element(By.ID, "missing").text
     assert "rooms still to measure: 11, 12, 13, 14, 15, 16" in missing  # 1 of 2 points each
     assert "Survey:" in missing
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netsurvey.inventory import load_inventory
 from netsurvey.records import Measurement, create_visit, read_visit
@@ -15,6 +15,9 @@ from netsurvey.web.results import score_visit
 from netsurvey.wifi.points import POINT_PROBE
 from tests.web.conftest import DEMO_INVENTORY, DEMO_SCHOOL, REPO, FieldServer, start_field
 from tests.web.walkpage import measure_at, open_with_token
+
+if TYPE_CHECKING:
+    from selenium.webdriver.remote.webdriver import WebDriver
 
 # (x, y, room, the recording the walk's naming picks for that room's n-th point)
 WALK = [(5.0, 5.0, "11", "11-1.iw"), (2.0, 7.5, "11", "11-2.iw"), (15.0, 5.0, "12", "12-1.iw"),
@@ -58,17 +61,17 @@ def terminal_walk(tmp_path: Path, replay: Path, spots: list[tuple[float, float]]
 
 
 def test_browser_and_terminal_walks_agree(
-    browser: object, field_servers: list[FieldServer], replay_dir: Path, tmp_path: Path
+    browser: WebDriver, field_servers: list[FieldServer], replay_dir: Path, tmp_path: Path
 ) -> None:
     server = start_field(
         [str(DEMO_INVENTORY), "--school", DEMO_SCHOOL, "--visits", str(tmp_path / "web"),
          "--replay", str(replay_dir)], tmp_path)  # fmt: skip
     field_servers.append(server)
     driver = browser
-    open_with_token(driver, server.url)  # type: ignore[arg-type]
-    driver.get(server.base + "/wifi")  # type: ignore[attr-defined]
+    open_with_token(driver, server.url)
+    driver.get(server.base + "/wifi")
     for x_m, y_m, room, _ in WALK:
-        outcome = measure_at(driver, x_m, y_m)  # type: ignore[arg-type]
+        outcome = measure_at(driver, x_m, y_m)
         assert outcome["room"] == room and outcome["text"].startswith("Saved ✓")
     web_visit = next((tmp_path / "web" / DEMO_SCHOOL).iterdir())
     web_points = read_visit(web_visit).by_probe(POINT_PROBE)

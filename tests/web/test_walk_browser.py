@@ -5,10 +5,12 @@ reason, SIGKILL the server mid-walk, restart it and find every saved point."""
 from __future__ import annotations
 
 import hashlib
+from functools import partial
 from pathlib import Path
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webdriver import WebDriver
 
 from netsurvey.records import read_visit
 from netsurvey.wifi.store import load_survey
@@ -37,8 +39,12 @@ def heat_digest(server: FieldServer, src: str) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
+def heat_changed(driver: WebDriver, before: str) -> bool:
+    return heat_src(driver) != before
+
+
 def test_walk_three_points_skip_kill_restart(
-    browser: object, field_servers: list[FieldServer], replay_dir: Path, tmp_path: Path
+    browser: WebDriver, field_servers: list[FieldServer], replay_dir: Path, tmp_path: Path
 ) -> None:
     driver = browser
     visits = tmp_path / "visits"
@@ -59,7 +65,7 @@ def test_walk_three_points_skip_kill_restart(
         outcome = measure_at(driver, x_m, y_m)
         assert outcome["room"] == room, outcome  # the room is taken from the tap
         assert outcome["text"].startswith("Saved ✓"), outcome
-        wait(driver).until(lambda d, s=src_before: heat_src(d) != s)
+        wait(driver).until(partial(heat_changed, before=src_before))
         heats.append(heat_digest(server, heat_src(driver)))
     assert points_shown(driver) == 3
     assert len(set(heats)) == 4, "the heatmap must change after every point"
@@ -106,7 +112,7 @@ def test_walk_three_points_skip_kill_restart(
 
 
 def test_undo_takes_back_the_last_point_with_a_new_record(
-    browser: object, field_servers: list[FieldServer], replay_dir: Path, tmp_path: Path
+    browser: WebDriver, field_servers: list[FieldServer], replay_dir: Path, tmp_path: Path
 ) -> None:
     driver = browser
     visits = tmp_path / "visits"
@@ -138,7 +144,7 @@ def test_undo_takes_back_the_last_point_with_a_new_record(
 
 
 def test_room_from_the_tap_can_be_corrected(
-    browser: object, field_servers: list[FieldServer], replay_dir: Path, tmp_path: Path
+    browser: WebDriver, field_servers: list[FieldServer], replay_dir: Path, tmp_path: Path
 ) -> None:
     """A tap in the corridor doorway of 12 that belongs to 11: the technician fixes it."""
     driver = browser
