@@ -140,7 +140,10 @@ def _survey_school(
         _step(
             console,
             "Wi-Fi heatmaps",
-            ["wifi", "heatmap", "--visit", str(visit), "--out", str(visit / "out")],
+            [
+                *("wifi", "heatmap", "--visit", str(visit), "--out", str(visit / "out")),
+                *("--lang", "en", "--lang", "lv"),
+            ],  # each report embeds the maps in its language
         )
         _step(console, "charging-cart assessment", ["power", "assess", "--visit", str(visit)])
     finally:

@@ -14,6 +14,7 @@ from netsurvey.commands._common import add_command, parse_target, print_json
 from netsurvey.errors import NetsurveyError, UsageError
 from netsurvey.records import VisitWriter
 from netsurvey.wifi.collect import IperfPlan, PointRequest, record_point, take_point
+from netsurvey.wifi.labels import DEFAULT_HEATMAP_LANGUAGE, HEATMAP_LANGUAGES
 from netsurvey.wifi.sources import (
     LiveSource,
     PointSource,
@@ -176,12 +177,21 @@ def _heatmap(actions: Any) -> None:
         examples=[
             "netsurvey wifi heatmap --visit VISIT --out out/wifi",
             "netsurvey wifi heatmap --visit VISIT --out out/wifi --metric signal",
+            "netsurvey wifi heatmap --visit VISIT --out VISIT/out --lang lv --lang en",
         ],
     )
     _visit_argument(parser)
     parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
     parser.add_argument(
         "--metric", action="append", choices=("signal", "snr", "rate"), help="which map(s) (all)"
+    )
+    parser.add_argument(
+        "--lang",
+        action="append",
+        choices=HEATMAP_LANGUAGES,
+        help="language of the words in the maps; repeat for several (default en). "
+        "en writes floor-<id>-<metric>.png/.svg, lv writes floor-<id>-<metric>.lv.png/.svg; "
+        "`netsurvey report --lang lv` embeds the lv maps",
     )
     parser.add_argument(
         "--thresholds", type=Path, metavar="FILE", help="JSON/YAML with Wi-Fi limits"
@@ -352,15 +362,8 @@ def run_rooms(args: argparse.Namespace) -> int:
 
 
 def run_heatmap(args: argparse.Namespace) -> int:
-    from netsurvey.wifi.render import render_png, render_svg
-    from netsurvey.wifi.results import (
-        floor_inputs,
-        floor_key,
-        metric_for,
-        point_value,
-        room_results,
-    )
-    from netsurvey.wifi.tables import markdown_table
+    from netsurvey.wifi.maps import write_maps
+    from netsurvey.wifi.results import room_results
 
     limits = load_thresholds(args.thresholds)
     survey = load_survey(args.visit)
@@ -370,47 +373,11 @@ def run_heatmap(args: argparse.Namespace) -> int:
         print("no survey points in this visit yet: the maps show the plans only", file=sys.stderr)
     args.out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    tables_done: set[str] = set()
-    for key in metrics:
-        values = [
-            v
-            for p in survey.points
-            if (v := point_value(p, key, survey.school.ssids, limits)) is not None
-        ]
-        if key == "rate" and not values:
-            print("rate: no connected-link rates in the points; no rate map", file=sys.stderr)
-            continue
-        metric = metric_for(key, limits, values)
-        for floor in floor_inputs(survey, results, key, limits):
-            if not floor.has_plan or floor.map is None:
-                if floor.floor_id not in tables_done:
-                    rooms = [r for r in results if floor_key(r.floor) == floor.floor_id]
-                    path = args.out / f"floor-{floor.floor_id}-rooms.md"
-                    path.write_text(
-                        markdown_table(rooms, f"Wi-Fi per room · floor {floor.floor_id}")
-                    )
-                    written.append(path)
-                    tables_done.add(floor.floor_id)
-                    print(
-                        f"floor {floor.floor_id}: no floor plan; wrote a per-room table",
-                        file=sys.stderr,
-                    )
-                continue
-            if not floor.map.plan_is_raster and key == metrics[0]:
-                print(
-                    f"floor {floor.floor_id}: the PNG shows room outlines (the plan is not a "
-                    "raster image); the SVG embeds the plan itself",
-                    file=sys.stderr,
-                )
-            title = f"Floor {floor.floor_id} · {metric.title} · {survey.school.name}"
-            subtitle = (
-                f"visit {survey.visit_id} · {len(floor.map.samples)} survey points · "
-                f"school SSIDs: {', '.join(survey.school.ssids) or 'from the connected link'} · "
-                "interpolated (inverse distance)"
-            )
-            stem = args.out / f"floor-{floor.floor_id}-{key}"
-            written.append(render_png(floor.map, metric, title, subtitle, stem.with_suffix(".png")))
-            written.append(render_svg(floor.map, metric, title, subtitle, stem.with_suffix(".svg")))
-    for path in written:
+    for lang in dict.fromkeys(args.lang or [DEFAULT_HEATMAP_LANGUAGE]):
+        maps = write_maps(survey, results, args.out, metrics, limits, lang)
+        written += maps.paths
+        for note in dict.fromkeys(maps.notes):
+            print(note, file=sys.stderr)
+    for path in dict.fromkeys(written):
         print(path)
     return 0

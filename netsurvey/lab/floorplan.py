@@ -43,7 +43,7 @@ def draw_floor(rooms: list[dict[str, Any]], width_m: float, height_m: float, pat
         draw.rectangle(
             [px(x - half_w, y - half_d), px(x + half_w, y + half_d)], outline="#555555", width=2
         )
-        label = f"{room['id']} ({room.get('kind', 'classroom')})"
+        label = str(room["id"])  # no words: a plan is shown in reports of every language
         draw.text(px(x - half_w + 0.4, y - half_d + 0.3), label, fill="#333333", font=font)
     path.parent.mkdir(parents=True, exist_ok=True)
     image.save(path, optimize=True)

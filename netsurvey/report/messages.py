@@ -15,7 +15,6 @@ from typing import Any
 
 from netsurvey.report.locale import Locale
 from netsurvey.report.text import clean_text
-from netsurvey.scoring.notes import NOTE_PATTERNS, note_message
 
 INFINITE = "inf"
 
@@ -195,9 +194,15 @@ class Words:
     # ---- missing-data notes ------------------------------------------------------
     def missing_note(self, note: Any) -> str:
         """A missing-data note in this language: a ``missing_notes`` entry (message id +
-        params) or an English note from ``missing`` (recognised by its shape). Unknown
-        notes point to the evidence appendix, where the original words are kept."""
-        data = note if isinstance(note, dict) else note_message(clean_text(note, 300))
+        params). A bare English sentence (a ``missing`` line of an older scores file) is
+        shown as it is in English; in other languages it becomes ``missing.other`` with
+        its dimension, pointing to the evidence appendix, where the words are kept."""
+        if isinstance(note, dict):
+            data: dict[str, Any] = note
+        else:
+            text = clean_text(note, 300)
+            dimension = text.partition(":")[0].strip() if ":" in text else None
+            data = {"message": "missing.other", "dimension": dimension, "text": text}
         message, params = data.get("message"), data.get("params")
         params = params if isinstance(params, dict) else {}
         if self.locale.lang == "en" and data.get("text"):
@@ -209,10 +214,6 @@ class Words:
             except (KeyError, IndexError):
                 pass
         return self.t("missing.other", dimension=self.dimension(data.get("dimension") or "?"))
-
-    def is_known_note(self, note: Any) -> bool:
-        text = clean_text(note, 300)
-        return any(pattern.match(text) for _key, pattern in NOTE_PATTERNS)
 
     # ---- coverage and funders' checklists ----------------------------------------
     def coverage_line(self, row: Any) -> str:

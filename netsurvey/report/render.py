@@ -24,6 +24,7 @@ from netsurvey.errors import ReportError
 from netsurvey.integrity import IntegrityState
 from netsurvey.report import charts
 from netsurvey.report.filters import make_filters
+from netsurvey.report.heatmaps import heatmaps_in_language
 from netsurvey.report.locale import Locale, load_locale, templates_dir
 from netsurvey.report.messages import Words
 from netsurvey.report.viewmodel import READINESS_BAR_SCORE, ReportView, integrity_view
@@ -156,7 +157,10 @@ class ReportRenderer:
             "stamp_css": stamp_css(self.locale, state),
             "lang": self.locale.lang,
             "charts": chart_uris(view, self.locale),
-            "heatmaps": [(h.floor, h.path.as_uri()) for h in view.wifi.heatmaps],
+            "heatmaps": [
+                (floor, path.as_uri())
+                for floor, path in heatmaps_in_language(view.wifi.heatmaps, self.locale.lang)
+            ],
             "bar_score": READINESS_BAR_SCORE,
         }
         try:
@@ -166,7 +170,11 @@ class ReportRenderer:
 
     def fetcher_for(self, view: ReportView) -> ConfinedFetcher:
         roots = [self.template_root, view.provenance.visit_dir]
-        roots += [h.path.parent for h in view.wifi.heatmaps]
+        roots += [
+            path.parent
+            for h in view.wifi.heatmaps
+            for path in (h.path, *(variant for _, variant in h.variants))
+        ]
         return ConfinedFetcher(roots)
 
     def render_pdf(

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from netsurvey.fields import duplicate_id
 from netsurvey.scoring.coverage import CoverageFacts
+from netsurvey.scoring.notes import Note
 from netsurvey.scoring.phy import MAX_WIDTH_MHZ, STANDARDS
 from netsurvey.scoring.yamlsource import Node, load_document
 
@@ -99,7 +100,7 @@ class SchoolFeatures:
     carts: tuple[Cart, ...]
     circuits: tuple[Circuit, ...]
     visit: str | None = None
-    missing: tuple[str, ...] = ()
+    missing: tuple[Note, ...] = ()  # what is not measured, as ids (scoring/notes.py)
     evidence: tuple[tuple[str, tuple[str, ...]], ...] = ()
     skipped_rooms: tuple[tuple[str, str], ...] = ()  # (room id, reason) not surveyed on purpose
     coverage: CoverageFacts | None = None  # counted from a visit's records; None: derived

@@ -42,6 +42,7 @@ from netsurvey.scoring.features import (
     Switch,
     Wan,
 )
+from netsurvey.scoring.notes import Note
 from netsurvey.wifi.serving import bssid_of, room_serving, serving_bss
 from netsurvey.wifi.store import current_point_records
 
@@ -130,12 +131,14 @@ class _Builder:
                 hint="re-run the survey with this netsurvey version",
             )
         self.school: Mapping[str, Any] = school
-        self.missing: list[str] = []
+        self.missing: list[Note] = []
         self.evidence: dict[str, list[str]] = {}
 
-    def note(self, text: str) -> None:
-        if text not in self.missing:
-            self.missing.append(text)
+    def note(self, key: str, **params: object) -> None:
+        """Say what is missing: a ``NOTE_KINDS`` key (scoring/notes.py) and its params."""
+        note = Note.of(key, **params)
+        if note not in self.missing:
+            self.missing.append(note)
 
     def cite(self, figure: str, measurement: Measurement) -> None:
         self.evidence.setdefault(figure, []).append(measurement.id)
@@ -214,7 +217,7 @@ class _Builder:
         port_speed, port_class = self._switch_port(switch, device)
         util = radio["util"]
         if not util:
-            self.note(f"wifi: no channel utilisation for radio {name}, profile default used")
+            self.note("wifi_no_utilisation", item=name)
         return AccessPoint(
             id=name,
             switch=switch,
@@ -268,7 +271,7 @@ class _Builder:
             device_id = str(device["id"])
             snmp = self._snmp_device(device_id)
             if snmp is None:
-                self.note(f"lan: no SNMP/SSH record for switch {device_id}")
+                self.note("lan_switch_unread", item=device_id)
             uplink_speed, uplink_busy = self._uplink(device, snmp)
             budget, allocated = self._poe(snmp)
             ap_alloc = sum(
@@ -297,7 +300,7 @@ class _Builder:
         if interface is None:
             interface = self._guess_uplink(device, snmp)
         if interface is None:
-            self.note(f"lan: uplink port of {device.get('id')} unknown (set uplink_port)")
+            self.note("lan_uplink_unknown", item=device.get("id"))
             return None, None
         speed = _number(interface.get("speed_bps"))
         rates = [
@@ -306,7 +309,7 @@ class _Builder:
             if r is not None
         ]
         if not rates:
-            self.note(f"lan: no traffic counters on the uplink of {device.get('id')}")
+            self.note("lan_no_counters", item=device.get("id"))
         return (speed / MBPS if speed else None), (max(rates) / MBPS if rates else None)
 
     def _guess_uplink(
@@ -326,7 +329,7 @@ class _Builder:
                 continue
             interface = find_interface(snmp, str(neighbour.get("local_port", "")))
             if interface is not None:
-                self.note(f"lan: uplink of {device.get('id')} taken from LLDP")
+                self.note("lan_uplink_lldp", item=device.get("id"))
                 return interface
         candidates = [
             i
@@ -342,7 +345,7 @@ class _Builder:
         best = max(
             candidates, key=lambda i: (float(i["speed_bps"]), _number(i.get("in_bps")) or 0.0)
         )
-        self.note(f"lan: uplink of {device.get('id')} guessed as {best.get('name')} (fastest port)")
+        self.note("lan_uplink_guessed", item=device.get("id"), port=best.get("name"))
         return best
 
     @staticmethod
@@ -497,7 +500,7 @@ class _Builder:
     def build(self) -> SchoolFeatures:
         per_room, aps, ap_of_radio = self.wifi()
         if not per_room:
-            self.note("wifi: no Wi-Fi survey points in this visit")
+            self.note("wifi_no_points")
         rooms = []
         for info in self.rooms_info():
             room_id = str(info.get("id"))
@@ -505,7 +508,7 @@ class _Builder:
                 continue
             pupils = _int(info.get("pupils")) or _int(info.get("capacity"))
             if pupils is None:
-                self.note(f"rooms: no pupil count for room {room_id}, left out")
+                self.note("rooms_no_pupils", item=room_id)
                 continue
             survey = per_room.get(room_id)
             ap_id = None
@@ -518,7 +521,7 @@ class _Builder:
                 sd = statistics.stdev(survey["signal"]) if len(survey["signal"]) > 1 else None
                 noise = statistics.fmean(survey["noise"]) if survey["noise"] else None
             elif per_room:
-                self.note(f"wifi: room {room_id} has no survey point")
+                self.note("wifi_room_unsurveyed", item=room_id)
             rooms.append(
                 Room(
                     id=room_id,
@@ -532,7 +535,7 @@ class _Builder:
             )
         wan = self.wan()
         if wan is None:
-            self.note("wan: no successful speedtest in this visit")
+            self.note("wan_no_speedtest")
         carts, circuits = self.carts_and_circuits()
         wifi = self.school.get("wifi") or {}
         return SchoolFeatures(

@@ -1,55 +1,115 @@
-"""Missing-data notes as message ids: ``"lan: no SNMP/SSH record for switch sw-2"`` ->
-``{"message": "missing.lan_switch_unread", "params": {"item": "sw-2"}, "dimension": "lan"}``.
+"""Missing-data notes as message ids with parameters.
 
-The scorer and the visit reader write their notes as short English sentences
-(``scores.json`` ``missing``); every known shape is listed here once, so scores.json can
-also carry them as ids (``missing_notes``) that the report renders from its locale
-catalogue (``missing.<key>``). A note of unknown shape becomes ``missing.other`` with its
-dimension, and the original sentence stays in ``text``.
+The scorer and the visit reader say what they could not measure with a ``Note``:
+``Note.of("lan_switch_unread", item="sw-2")``. scores.json carries it twice:
+
+* ``missing_notes``: ``{"message": "missing.lan_switch_unread", "params": {"item":
+  "sw-2"}, "dimension": "lan"}`` – rendered by the report, the sheet and the terminal
+  table from the locale catalogue (``missing.<key>`` in report_templates/locales);
+* ``missing``: the English sentence (``"lan: no SNMP/SSH record for switch sw-2"``),
+  kept for older readers; it is made from the id here and never parsed back.
+
+Every note the scorer can write is listed once in ``NOTE_KINDS``.
 """
 
 from __future__ import annotations
 
-import re
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-NOTE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (key, re.compile(pattern))
-    for key, pattern in (
-        ("wifi_none", r"^wifi: no room has a Wi-Fi survey \(RSSI\) and a serving AP$"),
-        ("lan_none", r"^lan: no AP port or switch uplink speed is known$"),
-        ("wan_none", r"^wan: no speedtest samples$"),
-        ("poe_none", r"^poe: no switch reports a PoE budget and AP allocations$"),
-        ("power_none", r"^power: no charging cart is on a known circuit$"),
-        ("wifi_rooms_unsurveyed", r"^wifi: rooms without a survey are left out: (?P<items>.+)$"),
-        ("wan_no_upload", r"^wan: no upload samples, only the download direction is scored$"),
-        ("lan_port_speed_unknown", r"^lan: port speed unknown for (?P<items>.+)$"),
-        (
-            "wifi_no_utilisation",
-            r"^wifi: no channel utilisation for radio (?P<item>.+), profile default used$",
-        ),
-        ("lan_switch_unread", r"^lan: no SNMP/SSH record for switch (?P<item>.+)$"),
-        ("lan_uplink_unknown", r"^lan: uplink port of (?P<item>.+) unknown \(set uplink_port\)$"),
-        ("lan_no_counters", r"^lan: no traffic counters on the uplink of (?P<item>.+)$"),
-        ("lan_uplink_lldp", r"^lan: uplink of (?P<item>.+) taken from LLDP$"),
-        (
-            "lan_uplink_guessed",
-            r"^lan: uplink of (?P<item>.+) guessed as (?P<port>.+) \(fastest port\)$",
-        ),
-        ("rooms_no_pupils", r"^rooms: no pupil count for room (?P<item>.+), left out$"),
-        ("wifi_room_unsurveyed", r"^wifi: room (?P<item>.+) has no survey point$"),
-        ("wifi_no_points", r"^wifi: no Wi-Fi survey points in this visit$"),
-        ("wan_no_speedtest", r"^wan: no successful speedtest in this visit$"),
-    )
-)
+
+@dataclass(frozen=True)
+class NoteKind:
+    dimension: str  # a scoring dimension, or "rooms"
+    english: str  # the legacy ``missing`` sentence; ``{name}`` holes are the params
+
+    @property
+    def params(self) -> frozenset[str]:
+        return frozenset(
+            name for _, name, _, _ in string.Formatter().parse(self.english) if name is not None
+        )
 
 
-def note_message(note: str) -> dict[str, Any]:
-    """The message id, parameters and dimension of one missing-data note."""
-    dimension = note.partition(":")[0].strip() if ":" in note else None
-    for key, pattern in NOTE_PATTERNS:
-        match = pattern.match(note)
-        if match is not None:
-            params = {k: v for k, v in match.groupdict().items() if v is not None}
-            return {"message": f"missing.{key}", "params": params, "dimension": dimension}
-    return {"message": "missing.other", "params": {}, "dimension": dimension, "text": note}
+NOTE_KINDS: Mapping[str, NoteKind] = {
+    "wifi_none": NoteKind("wifi", "wifi: no room has a Wi-Fi survey (RSSI) and a serving AP"),
+    "lan_none": NoteKind("lan", "lan: no AP port or switch uplink speed is known"),
+    "wan_none": NoteKind("wan", "wan: no speedtest samples"),
+    "poe_none": NoteKind("poe", "poe: no switch reports a PoE budget and AP allocations"),
+    "power_none": NoteKind("power", "power: no charging cart is on a known circuit"),
+    "wifi_rooms_unsurveyed": NoteKind("wifi", "wifi: rooms without a survey are left out: {items}"),
+    "wan_no_upload": NoteKind(
+        "wan", "wan: no upload samples, only the download direction is scored"
+    ),
+    "lan_port_speed_unknown": NoteKind("lan", "lan: port speed unknown for {items}"),
+    "wifi_no_utilisation": NoteKind(
+        "wifi", "wifi: no channel utilisation for radio {item}, profile default used"
+    ),
+    "lan_switch_unread": NoteKind("lan", "lan: no SNMP/SSH record for switch {item}"),
+    "lan_uplink_unknown": NoteKind("lan", "lan: uplink port of {item} unknown (set uplink_port)"),
+    "lan_no_counters": NoteKind("lan", "lan: no traffic counters on the uplink of {item}"),
+    "lan_uplink_lldp": NoteKind("lan", "lan: uplink of {item} taken from LLDP"),
+    "lan_uplink_guessed": NoteKind("lan", "lan: uplink of {item} guessed as {port} (fastest port)"),
+    "rooms_no_pupils": NoteKind("rooms", "rooms: no pupil count for room {item}, left out"),
+    "wifi_room_unsurveyed": NoteKind("wifi", "wifi: room {item} has no survey point"),
+    "wifi_no_points": NoteKind("wifi", "wifi: no Wi-Fi survey points in this visit"),
+    "wan_no_speedtest": NoteKind("wan", "wan: no successful speedtest in this visit"),
+}
+
+# "no data at all" for a dimension, added by the scorer when a dimension has no score
+# and no earlier note of that dimension says why
+DIMENSION_NONE: Mapping[str, str] = {
+    "wifi": "wifi_none",
+    "lan": "lan_none",
+    "wan": "wan_none",
+    "poe": "poe_none",
+    "power": "power_none",
+}
+
+
+@dataclass(frozen=True)
+class Note:
+    """One thing that was not measured, and why: a ``NOTE_KINDS`` key and its params
+    (kept as sorted pairs, so that a note is hashable and two equal notes are one)."""
+
+    key: str
+    param_pairs: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        kind = NOTE_KINDS.get(self.key)
+        if kind is None:
+            raise ValueError(f"unknown missing-data note {self.key!r}; add it to NOTE_KINDS")
+        names = {name for name, _ in self.param_pairs}
+        if names != kind.params:
+            raise ValueError(
+                f"note {self.key}: params {sorted(names)}, expected {sorted(kind.params)}"
+            )
+
+    @classmethod
+    def of(cls, key: str, **params: object) -> Note:
+        return cls(key, tuple(sorted((name, str(value)) for name, value in params.items())))
+
+    @property
+    def params(self) -> dict[str, str]:
+        return dict(self.param_pairs)
+
+    @property
+    def message(self) -> str:
+        return f"missing.{self.key}"
+
+    @property
+    def dimension(self) -> str:
+        return NOTE_KINDS[self.key].dimension
+
+    @property
+    def english(self) -> str:
+        return NOTE_KINDS[self.key].english.format(**self.params)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"message": self.message, "params": self.params, "dimension": self.dimension}
+
+
+def listed(items: list[str] | tuple[str, ...]) -> str:
+    """A list parameter (``items``) as the catalogue shows it: ``101, 102``."""
+    return ", ".join(items)

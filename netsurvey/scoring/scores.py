@@ -11,17 +11,10 @@ from netsurvey.scoring.batch import channel_span_mhz, poe_restricted
 from netsurvey.scoring.coverage import CoverageEntry, blocking_dimensions, coverage_entries
 from netsurvey.scoring.features import AccessPoint, SchoolFeatures
 from netsurvey.scoring.model import ChunkResult, DimensionResult, ScenarioResult
-from netsurvey.scoring.notes import note_message
+from netsurvey.scoring.notes import DIMENSION_NONE, Note, listed
 from netsurvey.scoring.profile import DIMENSIONS, Benchmark, Profile
 
 MBPS = 1e6
-MISSING_REASONS = {
-    "wifi": "wifi: no room has a Wi-Fi survey (RSSI) and a serving AP",
-    "lan": "lan: no AP port or switch uplink speed is known",
-    "wan": "wan: no speedtest samples",
-    "poe": "poe: no switch reports a PoE budget and AP allocations",
-    "power": "power: no charging cart is on a known circuit",
-}
 
 
 def _round(value: float | None, digits: int = 3) -> float | None:
@@ -434,22 +427,20 @@ def _figures(chunk: ChunkResult, index: int, profile: Profile) -> dict[str, Any]
     }
 
 
-def _missing(school: SchoolFeatures, summary: dict[str, dict[str, Any]]) -> list[str]:
+def _missing(school: SchoolFeatures, summary: dict[str, dict[str, Any]]) -> list[Note]:
     notes = list(school.missing)
     for name in DIMENSIONS:
-        if summary[name]["score"] is None:
-            reason = MISSING_REASONS[name]
-            if not any(note.startswith(f"{name}:") for note in notes):
-                notes.append(reason)
+        if summary[name]["score"] is None and not any(n.dimension == name for n in notes):
+            notes.append(Note.of(DIMENSION_NONE[name]))
     unsurveyed = [room.id for room in school.rooms if room.ap is not None and room.rssi_dbm is None]
     if unsurveyed and summary["wifi"]["score"] is not None:
-        notes.append(f"wifi: rooms without a survey are left out: {', '.join(unsurveyed)}")
+        notes.append(Note.of("wifi_rooms_unsurveyed", items=listed(unsurveyed)))
     if school.wan is not None and not school.wan.up_mbps:
-        notes.append("wan: no upload samples, only the download direction is scored")
+        notes.append(Note.of("wan_no_upload"))
     unknown_ports = [ap.id for ap in school.aps if ap.port_speed_mbps is None]
     if unknown_ports and summary["lan"]["score"] is not None:
-        notes.append(f"lan: port speed unknown for {', '.join(unknown_ports)}")
-    return sorted(set(notes), key=notes.index)
+        notes.append(Note.of("lan_port_speed_unknown", items=listed(unknown_ports)))
+    return list(dict.fromkeys(notes))
 
 
 def co_channel_pairs(school: SchoolFeatures) -> int:
@@ -507,6 +498,7 @@ def school_result(chunk: ChunkResult, index: int, profile: Profile) -> dict[str,
     school = chunk.batch.schools[index]
     summary = _dimension_summary(chunk, index, profile)
     coverage = coverage_entries(school.coverage_facts(), profile.coverage)
+    missing = _missing(school, summary)
     return {
         "school_id": school.id,
         "name": school.name,
@@ -520,8 +512,8 @@ def school_result(chunk: ChunkResult, index: int, profile: Profile) -> dict[str,
         "bottleneck": bottleneck(chunk, index),
         "figures": _figures(chunk, index, profile),
         "recommendations": [],
-        "missing": (missing := _missing(school, summary)),
-        "missing_notes": [note_message(note) for note in missing],
+        "missing": [note.english for note in missing],
+        "missing_notes": [note.to_json() for note in missing],
         "evidence": [
             {"figure": figure, "measurement_ids": list(ids)} for figure, ids in school.evidence
         ],

@@ -9,6 +9,7 @@ from netsurvey.wifi.analysis import RoomResult, analyse_rooms
 from netsurvey.wifi.colours import rate_scale, signal_scale, snr_scale
 from netsurvey.wifi.floorplan import FloorMap, RoomBox, floor_extent_m
 from netsurvey.wifi.heatmap import Sample
+from netsurvey.wifi.labels import HeatmapWords, heatmap_words
 from netsurvey.wifi.points import SurveyPoint
 from netsurvey.wifi.render import Metric
 from netsurvey.wifi.store import VisitSurvey
@@ -71,14 +72,6 @@ def metric_for(key: str, limits: WifiThresholds, values: Sequence[float]) -> Met
 
 
 NO_FLOOR = "-"
-REASON_WORDS = {
-    "signal": "weak",
-    "snr": "low SNR",
-    "co_channel": "co-channel",
-    "adjacent_channel": "overlap",
-    "utilization": "busy",
-    "5ghz": "no 5 GHz",
-}
 
 
 def floor_key(floor: str | None) -> str:
@@ -93,9 +86,9 @@ class FloorInput:
     map: FloorMap | None  # None when nothing can be placed (no coordinates at all)
 
 
-def _caption(result: RoomResult | None, metric: str) -> str:
+def _caption(result: RoomResult | None, metric: str, words: HeatmapWords) -> str:
     if result is None or result.verdict == "missing":
-        return "not measured"
+        return words.verdict("missing")
     rate_bps = result.link_tx_bitrate_bps
     value = {
         "signal": result.median_signal_dbm,
@@ -103,18 +96,23 @@ def _caption(result: RoomResult | None, metric: str) -> str:
         "rate": rate_bps / 1e6 if rate_bps is not None else None,
     }[metric]
     unit = {"signal": "dBm", "snr": "dB", "rate": "Mbit/s"}[metric]
-    shown = f"{value:.0f} {unit}" if value is not None else "–"
-    reasons = [
-        REASON_WORDS.get(c.name, c.name) for c in result.checks if c.verdict == result.verdict
-    ]
+    shown = f"{words.number(value)} {unit}" if value is not None else "–"
+    reasons = [words.reason(c.name) for c in result.checks if c.verdict == result.verdict]
+    verdict = words.verdict(result.verdict)
     if result.verdict == "pass" or not reasons:
-        return f"{shown} · {result.verdict}"
-    return f"{shown} · {result.verdict}: {', '.join(reasons[:2])}"
+        return f"{shown} · {verdict}"
+    return f"{shown} · {verdict}: {', '.join(reasons[:2])}"
 
 
 def floor_inputs(
-    survey: VisitSurvey, results: Sequence[RoomResult], metric: str, limits: WifiThresholds
+    survey: VisitSurvey,
+    results: Sequence[RoomResult],
+    metric: str,
+    limits: WifiThresholds,
+    words: HeatmapWords | None = None,
 ) -> list[FloorInput]:
+    """Each floor's map inputs; room captions in ``words``' language (default English)."""
+    words = words or heatmap_words()
     by_room: Mapping[str, RoomResult] = {r.room: r for r in results}
     ssids = own_ssids(survey)
     floor_ids = [f.id for f in survey.school.floors]
@@ -133,7 +131,7 @@ def floor_inputs(
                 r.width_m,
                 r.depth_m,
                 by_room[r.id].verdict if r.id in by_room else "missing",
-                _caption(by_room.get(r.id), metric),
+                _caption(by_room.get(r.id), metric, words),
             )
             for r in rooms
             if r.x_m is not None and r.y_m is not None

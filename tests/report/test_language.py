@@ -103,45 +103,98 @@ def test_latvian_numbers_dates_and_units() -> None:
     assert locale.date(datetime(2026, 12, 4)) == "2026. gada 4. decembris"
 
 
-def test_every_note_the_scorer_can_write_has_a_message_id() -> None:
-    """Each note sentence in the scorer's source (f-string holes filled in) has an id."""
-    from netsurvey.scoring.notes import note_message
-    from netsurvey.scoring.scores import MISSING_REASONS
-
+def _scorer_note_keys() -> set[str]:
+    """Every note key the scorer's source passes to ``note(...)`` / ``Note.of(...)``."""
     scoring = Path(__file__).resolve().parents[2] / "netsurvey" / "scoring"
-    found = list(MISSING_REASONS.values())
+    keys: set[str] = set()
     for path in scoring.glob("*.py"):
-        for literal in re.findall(
-            r"""(?:self\.note|notes\.append)\(f?"([^"]+)"\)""", path.read_text()
-        ):
-            found.append(re.sub(r"\{[^}]*\}", "x-1", literal))
-    assert len(found) >= 15
-    unknown = [note for note in found if note_message(note)["message"] == "missing.other"]
-    assert not unknown
+        keys |= set(re.findall(r'(?:\.note|Note\.of)\(\s*"([a-z_0-9]+)"', path.read_text()))
+    return keys
 
 
-def test_missing_notes_the_scorer_writes_are_all_known() -> None:
-    words = Words(load_locale("lv"))
-    for note in (
-        "wifi: no room has a Wi-Fi survey (RSSI) and a serving AP",
-        "lan: no AP port or switch uplink speed is known",
-        "wan: no speedtest samples",
-        "poe: no switch reports a PoE budget and AP allocations",
-        "power: no charging cart is on a known circuit",
-        "wifi: rooms without a survey are left out: 101, 102",
-        "wan: no upload samples, only the download direction is scored",
-        "lan: port speed unknown for ap-1, ap-2",
-        "lan: uplink of sw-2 guessed as Gi0/1 (fastest port)",
-    ):
-        assert words.is_known_note(note), note
-        assert not english_words(words.missing_note(note)), note
-    # an unknown note is never shown in English in a Latvian output
-    assert not english_words(words.missing_note("lan: something the catalogue does not know"))
+def test_every_note_the_scorer_can_write_has_lv_and_en_words() -> None:
+    """Each note kind (and each key the scorer's source names) renders in both languages
+    with the same parameters as its English ``missing`` sentence; none reads English in lv."""
+    from netsurvey.scoring.notes import DIMENSION_NONE, NOTE_KINDS, Note
+
+    used = _scorer_note_keys() | set(DIMENSION_NONE.values())
+    assert len(used) >= 15, used
+    assert not sorted(used - set(NOTE_KINDS)), "the scorer names a note NOTE_KINDS lacks"
+    for lang in ("lv", "en"):
+        words = Words(load_locale(lang))
+        for key, kind in NOTE_KINDS.items():
+            assert words.has(f"missing.{key}"), f"{lang}: missing.{key}"
+            holes = set(PLACEHOLDER.findall(str(words.locale.strings[f"missing.{key}"])))
+            assert holes == {f"{{{name}}}" for name in kind.params}, f"{lang}: missing.{key}"
+            note = Note.of(key, **{name: "x-1" for name in kind.params})
+            shown = words.missing_note(note.to_json())
+            assert "x-1" in shown or not kind.params, (lang, key, shown)
+            if lang == "lv":
+                assert not english_words(shown), (key, shown)
+
+
+def test_notes_carry_ids_and_the_english_sentence_for_old_readers() -> None:
+    from netsurvey.scoring.notes import Note
+
+    note = Note.of("lan_uplink_guessed", item="sw-2", port="Gi0/1")
+    assert note.english == "lan: uplink of sw-2 guessed as Gi0/1 (fastest port)"
+    assert note.to_json() == {
+        "message": "missing.lan_uplink_guessed",
+        "params": {"item": "sw-2", "port": "Gi0/1"},
+        "dimension": "lan",
+    }
+    with pytest.raises(ValueError, match="unknown missing-data note"):
+        Note.of("lan_no_such_note")
+    with pytest.raises(ValueError, match="expected"):
+        Note.of("lan_switch_unread")  # its {item} is required
+
+
+def test_an_old_english_note_is_never_shown_in_english_in_latvian() -> None:
+    """scores.json files written before ``missing_notes`` carry only sentences."""
+    lv, en = Words(load_locale("lv")), Words(load_locale("en"))
+    old = "lan: uplink of sw-2 guessed as Gi0/1 (fastest port)"
+    assert en.missing_note(old) == old
+    shown = lv.missing_note(old)
+    assert not english_words(shown) and "(LAN)" in shown
+
+
+def write_survey_maps(work: Path, out: Path) -> None:
+    """Real heatmaps in lv and en (`netsurvey wifi point --replay` on the Wi-Fi test
+    school's recordings, then `netsurvey wifi heatmap`) into ``out``, as
+    ``floor-1-signal[.lv].svg|png``: the report embeds the one in its language."""
+    import contextlib
+    import io
+
+    from netsurvey.cli import main
+    from netsurvey.inventory import load_inventory
+    from netsurvey.records import create_visit
+
+    wifi = Path(__file__).resolve().parents[1] / "fixtures" / "wifi"
+    inventory = load_inventory(wifi / "school.yaml")
+    school = inventory.schools[0]
+    survey = create_visit(
+        work / "survey", school_id=school.id, school_json=school.to_json(),
+        inventory_path=inventory.path, inventory_sha256=inventory.sha256,
+        operator="test", visit_id="v1",
+    )  # fmt: skip
+    commands = [
+        ["wifi", "point", "--visit", str(survey), "--room", room, "--scans", "1",
+         "--replay", str(wifi / "walk" / f"{room}-1.json")]
+        for room in ("101", "102", "103")
+    ]  # fmt: skip
+    commands.append(
+        ["wifi", "heatmap", "--visit", str(survey), "--out", str(out), "--metric", "signal",
+         "--lang", "lv", "--lang", "en"]
+    )  # fmt: skip
+    for argv in commands:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            assert main(argv) == 0, argv
 
 
 @pytest.fixture(scope="module")
 def latvian_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """scores.json from a real scorer run on the fixture visit, then every lv output."""
+    """scores.json from a real scorer run on the fixture visit, then every lv output
+    (the PDF with a real heatmap, made in both languages, in its out/ folder)."""
     import shutil
 
     from netsurvey.cli import main
@@ -151,6 +204,7 @@ def latvian_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     work = tmp_path_factory.mktemp("lv")
     shutil.copytree(FIXTURES, work / "ws", symlinks=True)
     visit = work / "ws" / VISIT_REL
+    write_survey_maps(work, visit / "out")
     scores = work / "scores.json"
     capture = work / "terminal.txt"
     import contextlib
@@ -206,3 +260,36 @@ def test_latvian_pdf_uses_decimal_comma_and_latvian_dates(latvian_outputs: dict[
     assert "2026. gada 20. novembris" in text
     numbers = re.findall(r"\b\d+[.,]\d+\s?(?:Mbit/s|W|A|%|ms)", text)
     assert numbers and all("," in n for n in numbers), numbers[:10]
+
+
+@requires_tool("pdftotext")
+def test_each_pdf_embeds_the_heatmap_in_its_own_language(
+    latvian_outputs: dict[str, str], tmp_path: Path
+) -> None:
+    """The Latvian PDF shows the lv map's words (and, via the English-word check above,
+    none of the en map's); the English PDF shows the en map."""
+    import contextlib
+    import io
+    import shutil
+
+    from netsurvey.cli import main
+
+    from .conftest import FIXTURES
+
+    lv_text = latvian_outputs["pdf"]
+    for words in ("mērījumu punkts", "nav mērīts", "atbilst ≥ -67 dBm", "Signāls (dBm)"):
+        assert words in lv_text, words
+    assert "survey point" not in lv_text
+
+    shutil.copytree(FIXTURES, tmp_path / "ws", symlinks=True)
+    visit = tmp_path / "ws" / VISIT_REL
+    write_survey_maps(tmp_path, visit / "out")
+    pdf = tmp_path / "r.en.pdf"
+    argv = ["report", str(visit), "--scores", str(tmp_path / "ws" / "scores.json"),
+            "--lang", "en", "--out", str(pdf)]  # fmt: skip
+    with contextlib.redirect_stderr(io.StringIO()):
+        assert main(argv) == 0
+    en_text = pdf_text(pdf)
+    for words in ("survey point, filled with its value", "pass ≥ -67 dBm", "Floor 1"):
+        assert words in en_text, words
+    assert "mērījumu punkts" not in en_text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pytest
@@ -14,9 +15,15 @@ from netsurvey.records import create_visit
 from netsurvey.wifi.colours import signal_scale
 from netsurvey.wifi.floorplan import FloorMap, RoomBox, floor_extent_m, svg_aspect
 from netsurvey.wifi.heatmap import Sample, default_reach_m, idw_grid
+from netsurvey.wifi.labels import heatmap_words
 from netsurvey.wifi.render import Metric, render_png, render_svg
+from netsurvey.wifi.scene import build_scene
 from netsurvey.wifi.thresholds import WifiThresholds
 from tests.wifi.conftest import RunCli
+
+
+def _rgb(image: Image.Image, xy: tuple[int, int]) -> tuple[int, int, int]:
+    return cast(tuple[int, int, int], image.getpixel(xy))  # an RGB image's pixel
 
 
 def test_idw_is_exact_at_points_and_blank_far_away() -> None:
@@ -58,15 +65,17 @@ def test_png_shows_plan_colours_points_and_legend(wifi_fixtures: Path, tmp_path:
         "test",
         tmp_path / "a.png",
     )
+    scene = build_scene(floor_map(None), signal_metric(), "Floor 1", "test", heatmap_words())
+    left, top = scene.layout.map_box[:2]  # the title grows with the fonts (print size)
     with Image.open(out) as image:
         rgb = image.convert("RGB")
         assert image.width > 1200 and image.height > 500
         # 101 is green (pass), the wall between 101 and 102 stays dark, 102 is warm.
-        red, green, _ = rgb.getpixel((16 + 60, 64 + 16 + 80))
+        red, green, _ = _rgb(rgb, (round(left + 60), round(top + 80)))
         assert green > red
-        wall = rgb.getpixel((16 + 400, 64 + 16 + 200))
+        wall = _rgb(rgb, (round(left + 400), round(top + 200)))
         assert max(wall) < 90
-        red, green, _ = rgb.getpixel((16 + 640, 64 + 16 + 260))
+        red, green, _ = _rgb(rgb, (round(left + 640), round(top + 300)))  # under its point
         assert red > green
 
 
