@@ -327,11 +327,11 @@ def wifi_rooms(visit: VisitFiles) -> tuple[RoomWifi, ...]:
     `netsurvey wifi rooms` prints: signals of the school's own SSIDs, SNR of the serving AP."""
     from netsurvey.errors import NetsurveyError
     from netsurvey.wifi.results import own_ssids, room_results
-    from netsurvey.wifi.store import load_survey
+    from netsurvey.wifi.store import load_survey, survey_of_visit
     from netsurvey.wifi.thresholds import WifiThresholds
 
     try:
-        survey = load_survey(visit.path)
+        survey = survey_of_visit(visit.visit) if visit.visit else load_survey(visit.path)
     except NetsurveyError:
         return ()
     ssids = set(own_ssids(survey))

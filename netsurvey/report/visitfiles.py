@@ -74,6 +74,7 @@ class VisitFiles:
     manifest_sha256: str | None
     skipped_lines: int
     devices: Mapping[str, MergedDevice] = field(default_factory=dict)
+    visit: Visit | None = None  # the visit as records.py read it (read once per report)
 
     def ok(self, probe: str) -> tuple[Record, ...]:
         return tuple(r for r in self.records if r.probe == probe and r.status == "ok")
@@ -154,6 +155,7 @@ def visit_files(visit: Visit) -> VisitFiles:
         manifest_sha256=manifest_sha256(visit.directory),
         skipped_lines=len(visit.skipped_lines),
         devices=merged_devices(visit),
+        visit=visit,
     )
 
 

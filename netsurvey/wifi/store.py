@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from netsurvey.records import Measurement, read_visit
+from netsurvey.records import Measurement, Visit, read_visit
 from netsurvey.wifi.aps import ApIndex
 from netsurvey.wifi.points import POINT_PROBE, WITHDRAWS, SurveyPoint
 from netsurvey.wifi.school import SurveySchool
@@ -92,14 +92,18 @@ def device_records(
 
 
 def load_survey(directory: Path | str, extra_aps: ApIndex | None = None) -> VisitSurvey:
-    visit = read_visit(directory)
+    return survey_of_visit(read_visit(directory), extra_aps)
+
+
+def survey_of_visit(visit: Visit, extra_aps: ApIndex | None = None) -> VisitSurvey:
+    """The Wi-Fi survey of a visit already read (the report reads a visit only once)."""
     school = SurveySchool.from_json(visit.info.school)
     points, skipped = current_points(visit.measurements)
     aps = ApIndex.from_devices(device_records(visit.measurements), school.device_rooms)
     if extra_aps is not None:
         aps = aps.merged(extra_aps)
     return VisitSurvey(
-        directory=Path(directory),
+        directory=visit.directory,
         visit_id=visit.info.visit_id,
         school=school,
         points=tuple(points),
