@@ -15,7 +15,7 @@ import re
 import shutil
 import socket
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -190,13 +190,4 @@ def link_for(host: str) -> LinkInfo:
     interface, source_ip = route_to(str(address))
     if interface is None:
         return UNKNOWN_LINK
-    info = describe_interface(interface)
-    return LinkInfo(
-        interface=info.interface,
-        kind=info.kind,
-        link_speed_bps=info.link_speed_bps,
-        bssid=info.bssid,
-        ssid=info.ssid,
-        virtual=info.virtual,
-        source_ip=source_ip,
-    )
+    return replace(describe_interface(interface), source_ip=source_ip)

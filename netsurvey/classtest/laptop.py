@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from probes.linkinfo import UNKNOWN_LINK, LinkInfo, describe_interface, limited_by_laptop, route_to
@@ -26,16 +27,7 @@ def check_laptop_link(seat_ips: Sequence[str]) -> LinkInfo:
         return UNKNOWN_LINK
     interface = interfaces.most_common(1)[0][0]
     source_ip = next((src for name, src in routes if name == interface), None)
-    info = describe_interface(interface)
-    return LinkInfo(
-        interface=info.interface,
-        kind=info.kind,
-        link_speed_bps=info.link_speed_bps,
-        bssid=info.bssid,
-        ssid=info.ssid,
-        virtual=info.virtual,
-        source_ip=source_ip,
-    )
+    return replace(describe_interface(interface), source_ip=source_ip)
 
 
 def may_limit_class(link: LinkInfo) -> bool:
