@@ -440,6 +440,9 @@ def _rate(gain: float, cost_eur: float) -> float:
 
 EXACT_SEARCH_MAX_CANDIDATES = 10  # more candidates: greedy search with look-ahead
 EXACT_SEARCH_MAX_SUBSETS = 512  # compatible subsets scored per school in exact search
+# ... and at most this many rooms x subsets: a very large school searches greedily, so its
+# plan takes seconds rather than many minutes (each subset is a whole model run).
+EXACT_SEARCH_MAX_ROOM_SUBSETS = 512 * 40
 BEYOND_BAR_MAX_STEPS = 3
 GREEDY_MAX_STEPS = 8
 
@@ -699,7 +702,9 @@ def recommend(
             search.method = "greedy"
             continue
         subsets[id(search)] = _valid_subsets(search, pool)
-        if len(subsets[id(search)]) > EXACT_SEARCH_MAX_SUBSETS:
+        count = len(subsets[id(search)])
+        rooms = max(1, len(search.school.rooms))
+        if count > EXACT_SEARCH_MAX_SUBSETS or count * rooms > EXACT_SEARCH_MAX_ROOM_SUBSETS:
             search.method = "greedy"
     exact = [s for s in searches if s.method == "exact"]
     _evaluate([(s, sub) for s in exact for sub in subsets[id(s)]], profile, draws, seed, tables)
