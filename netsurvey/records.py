@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import logging
@@ -37,6 +38,7 @@ SCHEMA_VERSION = 1
 VISIT_FILE = "visit.json"
 MEASUREMENTS_FILE = "measurements.jsonl"
 MANIFEST_FILE = "manifest.json"
+SEAL_LOCK_FILE = ".seal.lock"  # hidden: never part of the manifest
 RAW_DIR = "raw"
 REDACTED = "«redacted»"
 
@@ -357,10 +359,14 @@ class VisitWriter:
             relative = f"{RAW_DIR}/{measurement_id}-{name}"
             data = redact(artifact.data, secret_list)
             path = self.directory / relative
-            with path.open("wb") as handle:
+            # Written under a hidden name and renamed: a seal running meanwhile (another
+            # tab, the class test) sees the file whole or not at all, never half-written.
+            partial = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+            with partial.open("wb") as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
+            partial.replace(path)
             refs.append(RawRef(relative, sha256_bytes(data), len(data), artifact.media_type))
         _fsync_dir(self.directory / RAW_DIR)
         return tuple(refs)
@@ -384,16 +390,18 @@ class VisitWriter:
         manifest lists must be unchanged, except measurements.jsonl, which may only have
         grown (its sealed bytes are still its beginning). Otherwise the old manifest stays
         and ``IntegrityError`` names the file; the records just appended are kept."""
-        previous = read_manifest(self.directory)
-        if previous is not None:
-            problem = _changed_since(self.directory, previous)
-            if problem is not None:
-                raise IntegrityError(
-                    f"{self.directory}: not sealed again: {problem} since the last seal",
-                    hint="the new records are saved; `netsurvey verify` shows what changed "
-                    "outside netsurvey",
-                )
-        return write_manifest(self.directory)
+        with (self.directory / SEAL_LOCK_FILE).open("a") as lock:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)  # one seal at a time (tabs, class test)
+            previous = read_manifest(self.directory)
+            if previous is not None:
+                problem = _changed_since(self.directory, previous)
+                if problem is not None:
+                    raise IntegrityError(
+                        f"{self.directory}: not sealed again: {problem} since the last seal",
+                        hint="the new records are saved; `netsurvey verify` shows what "
+                        "changed outside netsurvey",
+                    )
+            return write_manifest(self.directory)
 
     def append(self, measurement: Measurement) -> None:
         line = json.dumps(measurement.to_json(), ensure_ascii=False, allow_nan=False, default=str)
