@@ -49,6 +49,7 @@ from netsurvey.wifi.store import current_point_records
 logger = logging.getLogger(__name__)
 
 HEARING_DBM = -82.0
+ASSUMED_AP_STREAMS = 2  # a school AP's spatial streams when nothing says (noted per AP)
 POE_CLASS_W = (15.4, 4.0, 7.0, 15.4, 30.0, 45.0, 60.0, 75.0, 90.0)
 MBPS = 1e6
 
@@ -107,6 +108,20 @@ def _standard(bss: Mapping[str, Any]) -> str:
 def _width(bss: Mapping[str, Any]) -> int:
     width = _number(bss.get("width_mhz"))
     return int(width) if width in (20.0, 40.0, 80.0, 160.0) else 20
+
+
+def _same_radio_bssids(
+    details: Mapping[str, Any], serving: Mapping[str, Any], key: str
+) -> set[str]:
+    """BSSIDs one radio beacons for (one per SSID, any SSID): same radio key and channel."""
+    channel = serving.get("channel")
+    return {
+        str(b.get("bssid", "")).lower()
+        for b in details.get("bss") or ()
+        if isinstance(b, Mapping)
+        and _radio_key(str(b.get("bssid", ""))) == key
+        and b.get("channel") == channel
+    }
 
 
 def _serving(details: Mapping[str, Any], ssids: Sequence[str]) -> Mapping[str, Any] | None:
@@ -179,8 +194,11 @@ class _Builder:
             if noise is not None:
                 entry["noise"].append(noise)
             entry["servings"].append(serving)
-            radio = radios.setdefault(key, {"bss": serving, "util": [], "rooms": set()})
+            radio = radios.setdefault(
+                key, {"bss": serving, "util": [], "rooms": set(), "bssids": set()}
+            )
             radio["rooms"].add(room)
+            radio["bssids"] |= _same_radio_bssids(details, serving, key)
             util = _number(serving.get("channel_utilization_ratio"))
             if util is not None:
                 radio["util"].append(util)
@@ -206,7 +224,7 @@ class _Builder:
 
     def _ap_device(self, rooms: set[str]) -> Mapping[str, Any] | None:
         for device in self.devices():
-            if device.get("role") in ("ap", "access_point") and device.get("room") in rooms:
+            if device.get("role") == "ap" and device.get("room") in rooms:
                 return device
         return None
 
@@ -218,15 +236,16 @@ class _Builder:
         util = radio["util"]
         if not util:
             self.note("wifi_no_utilisation", item=name)
+        self.note("wifi_streams_assumed", item=name)  # a scan does not show spatial streams
         return AccessPoint(
             id=name,
             switch=switch,
             standard=_standard(bss),
-            streams=2,
+            streams=ASSUMED_AP_STREAMS,
             width_mhz=_width(bss),
             channel=int(bss["channel"]),
             foreign_utilization_ratio=statistics.fmean(util) if util else None,
-            bssids=max(1, len({b for b in [bss.get("ssid")] if b})),
+            bssids=max(1, len(radio["bssids"])),
             port_speed_mbps=port_speed,
             poe_class_required=_int(device.get("poe_class_required")) if device else None,
             poe_class_port=port_class,
@@ -266,7 +285,7 @@ class _Builder:
     def switches(self, aps: list[AccessPoint]) -> list[Switch]:
         found: list[Switch] = []
         for device in self.devices():
-            if device.get("role") not in ("switch", "core", "access_switch"):
+            if device.get("role") != "switch":
                 continue
             device_id = str(device["id"])
             snmp = self._snmp_device(device_id)

@@ -46,6 +46,9 @@ NOTE_KINDS: Mapping[str, NoteKind] = {
     "wifi_no_utilisation": NoteKind(
         "wifi", "wifi: no channel utilisation for radio {item}, profile default used"
     ),
+    "wifi_streams_assumed": NoteKind(
+        "wifi", "wifi: spatial streams of AP {item} unknown, 2 assumed"
+    ),
     "lan_switch_unread": NoteKind("lan", "lan: no SNMP/SSH record for switch {item}"),
     "lan_uplink_unknown": NoteKind("lan", "lan: uplink port of {item} unknown (set uplink_port)"),
     "lan_no_counters": NoteKind("lan", "lan: no traffic counters on the uplink of {item}"),

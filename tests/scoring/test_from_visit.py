@@ -246,3 +246,19 @@ def test_uplink_is_guessed_when_the_inventory_does_not_name_it(tmp_path: Path) -
     school = features_from_visit(visit)
     assert school.switches[0].uplink_mbps == 1000 and school.switches[0].uplink_busy_mbps == 80
     assert Note.of("lan_uplink_guessed", item="sw-1", port="ge-0/0/48") in school.missing
+
+
+def test_a_radio_counts_every_ssid_it_beacons_and_assumed_streams_are_noted(
+    tmp_path: Path,
+) -> None:
+    """One radio beaconing the school SSID and a guest SSID sends two beacons per interval
+    (bssids 2, not 1); its spatial streams are not in a scan, so the assumption is noted."""
+    visit = write_visit(tmp_path / "v")
+    lines = (visit / "measurements.jsonl").read_text().splitlines()
+    guest = record("m-9", "wifi_point", details={
+        "room": "201", "bss": [bss(-57.0), bss(-58.0, "aa:bb:cc:dd:ee:02", "viesi")]})  # fmt: skip
+    (visit / "measurements.jsonl").write_text("\n".join([*lines, guest]) + "\n")
+    school = features_from_visit(visit)
+    (ap,) = school.aps
+    assert ap.bssids == 2 and ap.streams == 2
+    assert any(note.key == "wifi_streams_assumed" for note in school.missing)
