@@ -8,6 +8,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from netsurvey.errors import IntegrityError
 from netsurvey.inventory import Inventory, School, load_inventory
 from netsurvey.records import (
     MEASUREMENTS_FILE,
@@ -98,10 +99,15 @@ class FieldVisit:
             self.writer.append(record)
 
     def seal(self) -> None:
-        """Rewrite manifest.json, as the terminal commands do after appending."""
-        self.writer.seal()
+        """Rewrite manifest.json, as the terminal commands do after appending. A visit
+        changed outside netsurvey is not sealed again (the change stays visible to
+        `verify`, `score` and `report`); the record just saved is kept either way."""
+        try:
+            self.writer.seal()
+        except IntegrityError as exc:
+            log.warning("%s", exc.one_line())
 
     async def seal_async(self) -> None:
         """``seal`` off the event loop, one at a time (they share a temporary file)."""
         async with self.seal_lock:
-            await asyncio.to_thread(self.writer.seal)
+            await asyncio.to_thread(self.seal)
