@@ -87,7 +87,7 @@ def test_token_moves_into_a_strict_httponly_cookie(server: FieldServer) -> None:
 
 def test_foreign_host_header_refused(server: FieldServer) -> None:
     for host in ("evil.example", "evil.example:80", f"attacker.test:{server.port}",
-                 f"127.0.0.1:{server.port + 1}", f"192.168.1.5:{server.port}"):  # fmt: skip
+                 f"127.0.0.1:{server.port + 1}", f"198.18.0.5:{server.port}"):  # fmt: skip
         status, body = server.request("GET", "/", {**cookie(server), "Host": host})
         assert status == 421, host
         assert b"Rujiena" not in body and b"csrf" not in body
