@@ -15,6 +15,7 @@ from netsurvey.errors import UsageError
 if TYPE_CHECKING:
     from netsurvey.integrity import IntegrityState
     from netsurvey.scoring.features import SchoolFeatures
+    from netsurvey.scoring.profile import Profile
 from netsurvey.scoring.profile import (
     DEFAULT_DRAWS,
     DEFAULT_PROFILE,
@@ -111,6 +112,7 @@ def register(subparsers: Any) -> None:
 
 def _schools(
     args: argparse.Namespace,
+    profile: Profile,
 ) -> tuple[
     tuple[SchoolFeatures, ...],
     tuple[IntegrityState | None, ...],
@@ -131,7 +133,7 @@ def _schools(
         raise UsageError("nothing to score", hint="give VISIT_DIR... or --features FILE.yaml")
     opened = [open_visit(path, args.allow_altered) for path in args.visit_dirs]
     return (
-        tuple(features_of_visit(visit) for visit, _ in opened),
+        tuple(features_of_visit(visit, profile) for visit, _ in opened),
         tuple(state for _, state in opened),
         tuple(tuple(m.to_json() for m in visit.by_probe("class_test")) for visit, _ in opened),
     )
@@ -146,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
     if not 10 <= args.draws <= 100_000:
         raise UsageError(f"--draws {args.draws}: use 10 to 100000 (1000 is plenty)")
     profile = load_profile(args.profile)
-    schools, integrity, class_tests = _schools(args)
+    schools, integrity, class_tests = _schools(args, profile)
     with ScoringProgress(quiet=args.json or getattr(args, "quiet", False)) as progress:
         results = score_schools(
             schools,

@@ -43,6 +43,7 @@ from netsurvey.scoring.features import (
     Wan,
 )
 from netsurvey.scoring.notes import Note
+from netsurvey.scoring.profile import Profile, load_profile
 from netsurvey.wifi.serving import bssid_of, room_serving, serving_bss
 from netsurvey.wifi.store import current_point_records
 
@@ -50,7 +51,6 @@ logger = logging.getLogger(__name__)
 
 HEARING_DBM = -82.0
 ASSUMED_AP_STREAMS = 2  # a school AP's spatial streams when nothing says (noted per AP)
-POE_CLASS_W = (15.4, 4.0, 7.0, 15.4, 30.0, 45.0, 60.0, 75.0, 90.0)
 MBPS = 1e6
 
 
@@ -136,8 +136,9 @@ def _serving(details: Mapping[str, Any], ssids: Sequence[str]) -> Mapping[str, A
 
 
 class _Builder:
-    def __init__(self, visit: Visit) -> None:
+    def __init__(self, visit: Visit, poe_class_w: Sequence[float]) -> None:
         self.visit = visit
+        self.poe_class_w = poe_class_w  # the profile's allocation at the PSE by class 0..8
         self._merged: dict[str, MergedDevice] | None = None
         school = visit.info.data.get("school")
         if not isinstance(school, Mapping):
@@ -294,7 +295,7 @@ class _Builder:
             uplink_speed, uplink_busy = self._uplink(device, snmp)
             budget, allocated = self._poe(snmp)
             ap_alloc = sum(
-                POE_CLASS_W[ap.poe_class_port]
+                self.poe_class_w[ap.poe_class_port]
                 for ap in aps
                 if ap.switch == device_id and ap.poe_class_port is not None
             )
@@ -367,8 +368,7 @@ class _Builder:
         self.note("lan_uplink_guessed", item=device.get("id"), port=best.get("name"))
         return best
 
-    @staticmethod
-    def _poe(snmp: Mapping[str, Any] | None) -> tuple[float | None, float | None]:
+    def _poe(self, snmp: Mapping[str, Any] | None) -> tuple[float | None, float | None]:
         if snmp is None:
             return None, None
         poe = snmp.get("poe") or {}
@@ -381,7 +381,7 @@ class _Builder:
             if isinstance(port, Mapping) and port.get("status") == "delivering":
                 power_class = _int(port.get("class"))
                 allocated += (
-                    POE_CLASS_W[power_class]
+                    self.poe_class_w[power_class]
                     if power_class is not None
                     else (_number(port.get("power_w")) or 0.0)
                 )
@@ -583,12 +583,14 @@ def _int(value: Any) -> int | None:
     return int(value) if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def features_of_visit(visit: Visit) -> SchoolFeatures:
-    """Build the scorer's features from a visit already read (and checked)."""
-    return _Builder(visit).build()
+def features_of_visit(visit: Visit, profile: Profile | None = None) -> SchoolFeatures:
+    """Build the scorer's features from a visit already read (and checked); PoE class
+    allocations come from ``profile`` (default: the default profile)."""
+    chosen = profile if profile is not None else load_profile()
+    return _Builder(visit, chosen.poe.class_w).build()
 
 
-def features_from_visit(directory: Path) -> SchoolFeatures:
+def features_from_visit(directory: Path, profile: Profile | None = None) -> SchoolFeatures:
     """Build the scorer's features from one visit directory (no integrity check: the
     commands check first, through ``netsurvey.integrity.open_visit``)."""
     if not (directory / "visit.json").is_file():
@@ -596,4 +598,4 @@ def features_from_visit(directory: Path) -> SchoolFeatures:
             f"{directory}: not a visit directory (no visit.json)",
             hint="give the folder `netsurvey survey` wrote",
         )
-    return features_of_visit(read_visit(directory))
+    return features_of_visit(read_visit(directory), profile)

@@ -38,7 +38,7 @@ def score_visit(directory: str, profile_name: str = DEFAULT_PROFILE) -> Mapping[
     from netsurvey.scoring.profile import DEFAULT_DRAWS, DEFAULT_SEED, load_profile
 
     profile = load_profile(profile_name)
-    features = features_from_visit(Path(directory))
+    features = features_from_visit(Path(directory), profile)
     (result,) = score_schools(
         (features,), profile, draws=DEFAULT_DRAWS, seed=DEFAULT_SEED, upgrades=False
     )
