@@ -111,17 +111,29 @@ def test_walk_three_points_skip_kill_restart(
     assert len(load_survey(visit_dir).points) == 4
 
 
-def test_undo_takes_back_the_last_point_with_a_new_record(
-    browser: WebDriver, field_servers: list[FieldServer], replay_dir: Path, tmp_path: Path
-) -> None:
-    driver = browser
-    visits = tmp_path / "visits"
+def open_walk(
+    driver: WebDriver,
+    field_servers: list[FieldServer],
+    visits: Path,
+    replay_dir: Path,
+    tmp_path: Path,
+) -> FieldServer:
+    """A field server on the demo school in replay mode, its Wi-Fi walk open."""
     server = start_field(
         [str(DEMO_INVENTORY), "--school", DEMO_SCHOOL, "--visits", str(visits),
          "--replay", str(replay_dir)], tmp_path)  # fmt: skip
     field_servers.append(server)
     open_with_token(driver, server.url)
     driver.get(server.base + "/wifi")
+    return server
+
+
+def test_undo_takes_back_the_last_point_with_a_new_record(
+    browser: WebDriver, field_servers: list[FieldServer], replay_dir: Path, tmp_path: Path
+) -> None:
+    driver = browser
+    visits = tmp_path / "visits"
+    open_walk(driver, field_servers, visits, replay_dir, tmp_path)
     measure_at(driver, 5.0, 5.0)
     tap(driver, 15.0, 5.0)  # the keyboard this time: Enter measures at the chosen spot
     driver.find_element(By.CSS_SELECTOR, "body").send_keys(Keys.ENTER)
@@ -149,12 +161,7 @@ def test_room_from_the_tap_can_be_corrected(
     """A tap in the corridor doorway of 12 that belongs to 11: the technician fixes it."""
     driver = browser
     visits = tmp_path / "visits"
-    server = start_field(
-        [str(DEMO_INVENTORY), "--school", DEMO_SCHOOL, "--visits", str(visits),
-         "--replay", str(replay_dir)], tmp_path)  # fmt: skip
-    field_servers.append(server)
-    open_with_token(driver, server.url)
-    driver.get(server.base + "/wifi")
+    open_walk(driver, field_servers, visits, replay_dir, tmp_path)
     tap(driver, 10.5, 9.0)
     room = driver.find_element(By.ID, "room")
     assert room.get_attribute("value") == "12"
