@@ -107,11 +107,18 @@ def synthetic_schools(count: int, seed: int = 7) -> tuple[SchoolFeatures, ...]:
         )
         n_circuits = int(rng.integers(1, 3))
         circuits = tuple(
-            Circuit(f"c{k}", float(rng.choice([10, 16])), float(rng.uniform(0, 800)), 30.0)
+            Circuit(
+                id=f"c{k}",
+                breaker_a=float(rng.choice([10, 16])),
+                other_loads_w=float(rng.uniform(0, 800)),
+                rcd_ma=30.0,
+            )
             for k in range(n_circuits)
         )
         carts = tuple(
-            Cart(f"cart{c}", 30, 45.0, int(rng.choice([10, 30])), f"c{c % n_circuits}", None)
+            Cart(id=f"cart{c}", slots=30, charger_w=45.0, circuit=f"c{c % n_circuits}").sequenced(
+                int(rng.choice([10, 30]))
+            )
             for c in range(int(rng.integers(0, 4)))
         )
         wan = Wan(

@@ -30,6 +30,7 @@ from netsurvey.records import (
     read_manifest,
     read_visit,
 )
+from netsurvey.scoring.scores_json import IntegrityJson
 
 SIGNATURE_FILE = "signature.json"
 
@@ -94,7 +95,7 @@ class IntegrityState:
     files: tuple[str, ...]
     manifest_sha256: str | None
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self) -> IntegrityJson:
         return {
             "state": self.state,
             "files": list(self.files),

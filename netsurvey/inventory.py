@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from netsurvey.errors import InventoryError, SecretError
-from netsurvey.fields import Fields, as_host, as_int, as_network, duplicate_id
+from netsurvey.fields import Node, as_host, as_int, as_network, duplicate_id
+from netsurvey.power.spec import Cart, Circuit, sequencing_of
 from netsurvey.yamlsource import SourceMap, load_yaml
 from probes.base import Scope
 
@@ -162,33 +163,6 @@ class SurveySettings:
 
 
 @dataclass(frozen=True)
-class Cart:
-    id: str
-    room: str | None
-    slots: int
-    charger_w: float
-    circuit: str
-    sequencing: str = "all"  # "all" = every slot at once; "sequenced" = slots_at_once
-    slots_at_once: int | None = None
-    slot_time_s: float | None = None
-    battery_wh: float | None = None
-
-
-@dataclass(frozen=True)
-class Circuit:
-    id: str
-    breaker_a: float
-    curve: str = "B"
-    rcd_ma: float | None = None
-    rcd_group: str | None = None
-    other_loads_w: float = 0.0
-    sockets: int | None = None
-    room: str | None = None
-    pdu: str | None = None
-    pdu_outlets: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class School:
     id: str
     name: str
@@ -270,26 +244,26 @@ def load_inventory(path: Path | str) -> Inventory:
     data, raw = load_yaml(path, InventoryError)
     if data is None:
         raise InventoryError(f"{path}:1: the file is empty", hint="see inventories/example.yaml")
-    top = Fields(data, "", path, InventoryError, line=1)
+    top = Node(data, path, 1, "", InventoryError)
     version = top.int_("schema_version", lo=1)
     if version > SCHEMA_VERSION:
-        top.fail(
+        raise top.fail_at(
             "schema_version",
             f"written for a newer netsurvey (schema {version}; this one reads up to {SCHEMA_VERSION})",
             hint="upgrade netsurvey",
         )
     defaults = _plain(top.raw("defaults", None)) or {}
     if not isinstance(defaults, dict):
-        top.fail("defaults", "expected a mapping")
-    profiles_fields = top.mapping("profiles", None)
+        raise top.fail_at("defaults", "expected a mapping")
+    profiles_fields = top.opt("profiles")
     profiles: dict[str, Any] = {}
     if profiles_fields is not None:
-        profiles = dict(profiles_fields.data)
+        profiles = profiles_fields.entries()
         profiles_fields.used.update(str(k) for k in profiles)
     _refuse_literal_secrets(top)
-    schools_list = top.items("schools")
+    schools_list = top.list_of("schools")
     if not schools_list:
-        top.fail_here("no schools declared", hint="add a `schools:` list")
+        raise top.fail("no schools declared", hint="add a `schools:` list")
     top.done()
     schools = [_school(item, defaults, profiles) for item in schools_list]
     _unique((s.id for s in schools), schools_list, "id")
@@ -318,7 +292,7 @@ def _merge(base: Any, override: Any) -> Any:
     return override
 
 
-def _refuse_literal_secrets(fields: Fields) -> None:
+def _refuse_literal_secrets(fields: Node) -> None:
     """Walk every mapping below ``fields`` and refuse literal secret keys."""
 
     def walk(value: Any, path: str, line: int) -> None:
@@ -339,17 +313,17 @@ def _refuse_literal_secrets(fields: Fields) -> None:
             for index, child in enumerate(value):
                 walk(child, f"{path}[{index}]", getattr(value, "line_of", lambda _i: line)(index))
 
-    walk(fields.data, fields.path, fields.line)
+    walk(fields.value, fields.path, fields.line)
 
 
-def _unique(ids: Iterable[str], items: list[Fields], what: str) -> None:
+def _unique(ids: Iterable[str], items: list[Node], what: str) -> None:
     """Ids are unique, also ignoring letter case (``AP-1`` and ``ap-1`` look alike)."""
     found = duplicate_id(ids)
     if found is None:
         return
     index, value, earlier = found
     same = "" if value == earlier else f" (same as {earlier!r} apart from letter case)"
-    items[index].fail(what, f"duplicate {what} {value!r}{same}", hint="ids must be unique")
+    raise items[index].fail_at(what, f"duplicate {what} {value!r}{same}", hint="ids must be unique")
 
 
 def as_scope(value: Any) -> str:
@@ -363,45 +337,45 @@ def as_scope(value: Any) -> str:
     return str(network)
 
 
-def _school(f: Fields, defaults: dict[str, Any], profiles: dict[str, Any]) -> School:
+def _school(f: Node, defaults: dict[str, Any], profiles: dict[str, Any]) -> School:
     school_id = f.id_()
     scope = f.str_list("scope", as_scope)
     if not scope:
-        f.fail_here("missing `scope`: the school's subnets", hint="e.g. scope: [10.12.0.0/16]")
+        raise f.fail("missing `scope`: the school's subnets", hint="e.g. scope: [10.12.0.0/16]")
     pupils: dict[int, int] = {}
-    pupils_fields = f.mapping("pupils", None)
+    pupils_fields = f.opt("pupils")
     if pupils_fields is not None:
-        for grade in list(pupils_fields.data):
+        for grade in pupils_fields.entries():
             key = str(grade)
             try:
                 grade_number = int(grade)
             except (TypeError, ValueError):
-                pupils_fields.fail(key, "grades are numbers 1-12")
+                raise pupils_fields.fail_at(key, "grades are numbers 1-12") from None
             if not 1 <= grade_number <= 12:
-                pupils_fields.fail(key, f"grades are numbers 1-12 (got {grade_number})")
+                raise pupils_fields.fail_at(key, f"grades are numbers 1-12 (got {grade_number})")
             try:
-                pupils[grade_number] = as_int(pupils_fields.data[grade], 0, 2000)
+                pupils[grade_number] = as_int(pupils_fields.entries()[grade], 0, 2000)
             except ValueError as exc:
-                pupils_fields.fail(key, str(exc))
-    room_items = f.items("rooms")
+                raise pupils_fields.fail_at(key, str(exc)) from None
+    room_items = f.list_of("rooms")
     rooms = tuple(_room(item) for item in room_items)
     _unique((r.id for r in rooms), room_items, "id")
     room_ids = {r.id for r in rooms}
-    floor_items = f.items("floors")
+    floor_items = f.list_of("floors")
     floors = tuple(_floor(item, f.file) for item in floor_items)
     _unique((fl.id for fl in floors), floor_items, "id")
-    device_items = f.items("devices")
+    device_items = f.list_of("devices")
     devices = tuple(_device(item, defaults, profiles, room_ids) for item in device_items)
     _unique((d.id for d in devices), device_items, "id")
     device_ids = {d.id for d in devices}
     for device, item in zip(devices, device_items, strict=True):
         if device.uplink_to and device.uplink_to not in device_ids:
-            item.fail("uplink_to", f"no device {device.uplink_to!r} in this school")
-    circuit_items = f.items("circuits")
+            raise item.fail_at("uplink_to", f"no device {device.uplink_to!r} in this school")
+    circuit_items = f.list_of("circuits")
     circuits = tuple(_circuit(item, room_ids, device_ids) for item in circuit_items)
     _unique((c.id for c in circuits), circuit_items, "id")
     circuit_ids = {c.id for c in circuits}
-    cart_items = f.items("carts")
+    cart_items = f.list_of("carts")
     carts = tuple(_cart(item, room_ids, circuit_ids) for item in cart_items)
     _unique((c.id for c in carts), cart_items, "id")
     school = School(
@@ -413,22 +387,22 @@ def _school(f: Fields, defaults: dict[str, Any], profiles: dict[str, Any]) -> Sc
         pupils=pupils,
         staff=f.int_("staff", None, lo=0),
         devices_in_use=f.int_("devices_in_use", None, lo=0),
-        test_servers=_test_servers(f.mapping("test_servers", None)),
+        test_servers=_test_servers(f.opt("test_servers")),
         rooms=rooms,
         floors=floors,
         devices=devices,
         carts=carts,
         circuits=circuits,
-        wifi=_wifi(f.mapping("wifi", None)),
-        wan=_wan(f.mapping("wan", None)),
-        survey=_survey(f.mapping("survey", None)),
+        wifi=_wifi(f.opt("wifi")),
+        wan=_wan(f.opt("wan")),
+        survey=_survey(f.opt("survey")),
         lab=_plain(f.raw("lab", None)),
     )
     f.done()
     return school
 
 
-def _room(f: Fields) -> Room:
+def _room(f: Node) -> Room:
     room = Room(
         id=f.id_(),
         floor=f.str_("floor", None),
@@ -445,7 +419,7 @@ def _room(f: Fields) -> Room:
     return room
 
 
-def _floor(f: Fields, inventory_path: Path) -> Floor:
+def _floor(f: Node, inventory_path: Path) -> Floor:
     plan = f.str_("plan_image", None)
     if plan is not None:
         from netsurvey.wifi.planimage import PlanImageProblem, plan_inside, read_plan
@@ -454,7 +428,7 @@ def _floor(f: Fields, inventory_path: Path) -> Floor:
             plan_path = plan_inside(inventory_path.parent, plan)
             read_plan(plan_path, strip_outside=False)
         except PlanImageProblem as exc:
-            f.fail("plan_image", str(exc))
+            raise f.fail_at("plan_image", str(exc)) from None
         plan = str(plan_path)
     floor = Floor(
         id=f.id_(),
@@ -467,9 +441,9 @@ def _floor(f: Fields, inventory_path: Path) -> Floor:
 
 
 def _device(
-    f: Fields, defaults: dict[str, Any], profiles: dict[str, Any], room_ids: set[str]
+    f: Node, defaults: dict[str, Any], profiles: dict[str, Any], room_ids: set[str]
 ) -> DeviceSpec:
-    own = _plain(f.data)
+    own = _plain(f.value)
     resolved: dict[str, Any] = {}
     for key in ("snmp", "ssh"):
         if key in defaults:
@@ -481,7 +455,7 @@ def _device(
             import difflib
 
             close = difflib.get_close_matches(str(profile_name), list(profiles), n=1)
-            f.fail(
+            raise f.fail_at(
                 "profile",
                 f"unknown profile {profile_name!r}",
                 hint=f"did you mean '{close[0]}'?"
@@ -496,15 +470,15 @@ def _device(
     # Keep line information of the device's own keys for error messages.
     merged = SourceMap(resolved)
     merged.line = f.line
-    merged.key_lines = dict(getattr(f.data, "key_lines", {}))
-    m = Fields(merged, f.path, f.file, InventoryError, line=f.line)
+    merged.key_lines = dict(getattr(f.value, "key_lines", {}))
+    m = Node(merged, f.file, f.line, f.path, InventoryError)
     m.used.add("profile")
     room = m.str_("room", None)
     if room is not None and room not in room_ids:
         import difflib
 
         close = difflib.get_close_matches(room, sorted(room_ids), n=1)
-        m.fail(
+        raise m.fail_at(
             "room",
             f"no room {room!r} in this school",
             hint=f"did you mean '{close[0]}'?" if close else "declare it under rooms",
@@ -518,8 +492,8 @@ def _device(
         platform=m.str_("platform", None),
         room=room,
         model=m.str_("model", None),
-        snmp=None if snmp_value in (None, False) else _snmp(m.mapping("snmp")),  # type: ignore[arg-type]
-        ssh=None if ssh_value in (None, False) else _ssh(m.mapping("ssh")),  # type: ignore[arg-type]
+        snmp=None if snmp_value in (None, False) else _snmp(m.get("snmp")),
+        ssh=None if ssh_value in (None, False) else _ssh(m.get("ssh")),
         uplink_to=m.str_("uplink_to", None),
         uplink_port=m.str_("uplink_port", None),
         poe_class_required=m.int_("poe_class_required", None, lo=0, hi=8),
@@ -529,7 +503,7 @@ def _device(
     return device
 
 
-def _snmp(f: Fields) -> SnmpAccess:
+def _snmp(f: Node) -> SnmpAccess:
     version = f.choice("version", ("1", "2c", "3"), "2c")
     access = SnmpAccess(
         version=version,
@@ -549,14 +523,14 @@ def _snmp(f: Fields) -> SnmpAccess:
         retries=f.int_("retries", 1, lo=0, hi=10),
     )
     if version in ("1", "2c") and not (access.community_env or access.community_file):
-        f.fail_here("SNMP v1/v2c needs community_env (or community_file)")
+        raise f.fail("SNMP v1/v2c needs community_env (or community_file)")
     if version == "3" and not access.user:
-        f.fail_here("SNMP v3 needs user (and auth_key_env/priv_key_env for authNoPriv/authPriv)")
+        raise f.fail("SNMP v3 needs user (and auth_key_env/priv_key_env for authNoPriv/authPriv)")
     f.done()
     return access
 
 
-def _ssh(f: Fields) -> SshAccess:
+def _ssh(f: Node) -> SshAccess:
     access = SshAccess(
         username=f.str_("username"),
         password_env=f.str_("password_env", None),
@@ -566,19 +540,19 @@ def _ssh(f: Fields) -> SshAccess:
         timeout_s=f.float_("timeout_s", 20.0, lo=1, hi=600),
     )
     if not (access.password_env or access.password_file or access.key_file):
-        f.fail_here("SSH needs password_env, password_file or key_file")
+        raise f.fail("SSH needs password_env, password_file or key_file")
     f.done()
     return access
 
 
-def _test_servers(f: Fields | None) -> TestServers:
+def _test_servers(f: Node | None) -> TestServers:
     if f is None:
         return TestServers()
     url = f.str_("speedtest_url", None)
     if url is not None and not url.startswith(("http://", "https://")):
-        f.fail("speedtest_url", f"expected an http:// or https:// URL (got {url!r})")
+        raise f.fail_at("speedtest_url", f"expected an http:// or https:// URL (got {url!r})")
     servers = TestServers(
-        iperf3=f.get("iperf3", as_host, None),
+        iperf3=f.read("iperf3", as_host, None),
         iperf3_port=f.int_("iperf3_port", 5201, lo=1, hi=65535),
         speedtest_url=url,
         latency_hosts=f.str_list("latency_hosts", as_host),
@@ -589,7 +563,7 @@ def _test_servers(f: Fields | None) -> TestServers:
     return servers
 
 
-def _wifi(f: Fields | None) -> WifiSettings:
+def _wifi(f: Node | None) -> WifiSettings:
     if f is None:
         return WifiSettings()
     settings = WifiSettings(
@@ -601,7 +575,7 @@ def _wifi(f: Fields | None) -> WifiSettings:
     return settings
 
 
-def _wan(f: Fields | None) -> WanSpec | None:
+def _wan(f: Node | None) -> WanSpec | None:
     if f is None:
         return None
     wan = WanSpec(
@@ -613,7 +587,7 @@ def _wan(f: Fields | None) -> WanSpec | None:
     return wan
 
 
-def _survey(f: Fields | None) -> SurveySettings:
+def _survey(f: Node | None) -> SurveySettings:
     if f is None:
         return SurveySettings()
     settings = SurveySettings(
@@ -631,18 +605,18 @@ def _survey(f: Fields | None) -> SurveySettings:
     return settings
 
 
-def _cart(f: Fields, room_ids: set[str], circuit_ids: set[str]) -> Cart:
+def _cart(f: Node, room_ids: set[str], circuit_ids: set[str]) -> Cart:
     circuit = f.str_("circuit")
     if circuit not in circuit_ids:
-        f.fail(
+        raise f.fail_at(
             "circuit",
             f"no circuit {circuit!r} declared in this school",
             hint="declare it under circuits, or fix the id",
         )
     room = f.str_("room", None)
     if room is not None and room_ids and room not in room_ids:
-        f.fail("room", f"no room {room!r} in this school")
-    sequencing = f.choice("sequencing", ("all", "sequenced"), "all")
+        raise f.fail_at("room", f"no room {room!r} in this school")
+    sequencing = sequencing_of(f.choice("sequencing", ("all", "sequenced"), "all"))
     cart = Cart(
         id=f.id_(),
         room=room,
@@ -655,22 +629,22 @@ def _cart(f: Fields, room_ids: set[str], circuit_ids: set[str]) -> Cart:
         battery_wh=f.float_("battery_wh", None, lo=5, hi=200),
     )
     if sequencing == "sequenced" and cart.slots_at_once is None:
-        f.fail_here("a sequenced cart needs slots_at_once (how many slots charge together)")
+        raise f.fail("a sequenced cart needs slots_at_once (how many slots charge together)")
     f.done()
     return cart
 
 
-def _circuit(f: Fields, room_ids: set[str], device_ids: set[str]) -> Circuit:
+def _circuit(f: Node, room_ids: set[str], device_ids: set[str]) -> Circuit:
     pdu = f.str_("pdu", None)
     if pdu is not None and pdu not in device_ids:
-        f.fail("pdu", f"no device {pdu!r} in this school")
+        raise f.fail_at("pdu", f"no device {pdu!r} in this school")
     circuit = Circuit(
         id=f.id_(),
         breaker_a=f.float_("breaker_a", lo=2, hi=63),
         curve=f.choice("curve", ("B", "C", "D"), "B"),
         rcd_ma=f.float_("rcd_ma", None, lo=6, hi=1000),
         rcd_group=f.str_("rcd_group", None),
-        other_loads_w=f.float_("other_loads_w", 0.0, lo=0, hi=20000),
+        other_loads_w=f.float_("other_loads_w", None, lo=0, hi=20000),
         sockets=f.int_("sockets", None, lo=0, hi=100),
         room=f.str_("room", None),
         pdu=pdu,

@@ -205,6 +205,22 @@ class VisitInfo:
         school = self.data.get("school")
         return school if isinstance(school, dict) else {}
 
+    def texts(self, key: str) -> dict[str, str]:
+        """A visit.json object of short facts (``tools``, ``laptop``, ``interface``,
+        ``inventory``) as text; null is "", values that are not scalars are left out."""
+        section = self.data.get(key)
+        if not isinstance(section, dict):
+            return {}
+        return {
+            str(name): "" if value is None else str(value)
+            for name, value in section.items()
+            if value is None or (isinstance(value, str | int | float) and not isinstance(value, bool))
+        }
+
+    def text(self, key: str) -> str | None:
+        value = self.data.get(key)
+        return value if isinstance(value, str) else None
+
 
 def laptop_facts() -> dict[str, str]:
     import platform

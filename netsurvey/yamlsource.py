@@ -14,6 +14,9 @@ It is safe on hostile files and remembers where every value came from:
   text), and ``.inf``, ``.nan`` and overflowing literals such as ``1e999`` are refused.
   Numbers keep their source text (``YamlInt.source``), so an id written ``0101`` or
   ``2e3`` stays the text the user wrote (see ``scalar_text``).
+
+What it returns is a ``YamlValue``; ``netsurvey.fields.Node`` is the one way to read it
+(located values, coercions, unknown-key checks).
 """
 
 from __future__ import annotations
@@ -24,8 +27,9 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import yaml
 
@@ -71,6 +75,14 @@ class SourceList(list[Any]):
         return self.line
 
 
+# What the loader returns (mappings are ``SourceMap``, sequences ``SourceList``; a date or
+# time written plainly loads as ``date``/``datetime``). Keys are text, or whole numbers as
+# written (``pupils: {7: 61}``).
+YamlValue: TypeAlias = (
+    "str | int | float | bool | date | dict[str | int, YamlValue] | list[YamlValue] | None"
+)
+
+
 class YamlInt(int):
     """An int that remembers how it was written (``0101`` is 65 in YAML 1.1)."""
 
@@ -83,7 +95,7 @@ class YamlFloat(float):
     source: str
 
 
-def scalar_text(value: Any) -> str:
+def scalar_text(value: object) -> str:
     """The text a scalar was written as: ``id: 0101`` -> '0101', not '65'."""
     source = getattr(value, "source", None)
     return source if isinstance(source, str) else str(value)
@@ -237,7 +249,9 @@ def read_limited(path: Path, error: type[NetsurveyError], what: str = "file") ->
     return raw
 
 
-def load_yaml(path: Path, error: type[NetsurveyError] = YamlSourceError) -> tuple[Any, bytes]:
+def load_yaml(
+    path: Path, error: type[NetsurveyError] = YamlSourceError
+) -> tuple[YamlValue, bytes]:
     """Load ``path`` keeping line numbers; returns the data and the raw bytes (for hashing)."""
     raw = read_limited(path, error)
     try:
@@ -248,7 +262,8 @@ def load_yaml(path: Path, error: type[NetsurveyError] = YamlSourceError) -> tupl
     loader: _Loader | None = None
     try:
         loader = _Loader(text)  # the reader checks the first characters right away
-        return loader.get_single_data(), raw
+        data: YamlValue = loader.get_single_data()
+        return data, raw
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
         raise error(

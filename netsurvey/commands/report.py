@@ -92,9 +92,9 @@ def _languages(value: str) -> list[str]:
 
 
 def _output_name(visit_dir: Path, seen: set[str]) -> str:
-    from netsurvey.report.visitfiles import read_visit_info
+    from netsurvey.report.visitfiles import read_visit_school_id
 
-    school_id = read_visit_info(visit_dir).get("school_id")
+    school_id = read_visit_school_id(visit_dir)
     base = school_id if isinstance(school_id, str) and school_id.isprintable() else visit_dir.name
     base = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in base)[:80] or "school"
     if base in seen:

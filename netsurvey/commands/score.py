@@ -169,8 +169,8 @@ def run(args: argparse.Namespace) -> int:
         write_scores(document, out)
     if args.json:
         print_json(document)
-    else:
-        _summary(results, profile.name, profile.version, out, args.lang)
+    elif out is not None:
+        _summary(out, profile.name, profile.version, args.lang)
     return 0
 
 
@@ -222,11 +222,12 @@ class ScoringProgress:
             self.console.print(f"{label}: {done}/{total} ({now - self.started:.0f} s)")
 
 
-def _summary(
-    results: list[dict[str, Any]], profile: str, version: str, out: Path | None, lang: str = "en"
-) -> None:
-    """The per-school table on stderr, every word from the locale catalogue."""
+def _summary(out: Path, profile: str, version: str, lang: str = "en") -> None:
+    """The per-school table on stderr, read back from the file just written (so it shows
+    what scores.json says), every word from the locale catalogue."""
     from netsurvey.report.locale import load_locale
+    from netsurvey.report.scoresfile import load_scores
     from netsurvey.report.terminal import score_table
 
-    sys.stderr.write(score_table(results, load_locale(lang), profile, version, out))
+    schools = load_scores(out).schools
+    sys.stderr.write(score_table(schools, load_locale(lang), profile, version, out))

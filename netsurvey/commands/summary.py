@@ -86,8 +86,7 @@ def collect_rows(
     for visit_dir in visit_dirs:
         checked, _ = open_visit(visit_dir, allow_altered)
         visit = visit_files(checked)
-        school_id = visit.info.get("school_id")
-        entry = scores.entry_for(visit.path, school_id if isinstance(school_id, str) else None)
+        entry = scores.entry_for(visit.path, visit.info.school_id)
         rows.append(summary_row(entry, visit, bar_score))
     return rows
 

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from typing import Any
 
 from netsurvey.power import model
 from netsurvey.power.recommend import recommend
 from netsurvey.power.settings import MAGNETIC_TRIP_MULTIPLES, PowerSettings
-from netsurvey.power.spec import CartSpec, CircuitSpec, MeasuredLoad, Site
-from netsurvey.power.validate import check_site
+from netsurvey.power.spec import Cart, Circuit, MeasuredLoad, Site
+from netsurvey.power.validate import PowerInputError, check_site
 from netsurvey.power.verdicts import (
     CartVerdict,
     CircuitVerdict,
@@ -26,12 +25,12 @@ from netsurvey.power.verdicts import (
 _EPS = 1e-9
 
 
-def _f(value: Any) -> float:
+def _f(value: model.FloatArray) -> float:
     """A model result (a 0-d numpy array) as a plain float."""
     return float(value)
 
 
-def charger_a(cart: CartSpec, settings: PowerSettings) -> float:
+def charger_a(cart: Cart, settings: PowerSettings) -> float:
     return _f(
         model.charger_input_current_a(
             cart.charger_w or settings.charger_w,
@@ -42,7 +41,7 @@ def charger_a(cart: CartSpec, settings: PowerSettings) -> float:
     )
 
 
-def other_loads_a(circuit: CircuitSpec, settings: PowerSettings) -> float:
+def other_loads_a(circuit: Circuit, settings: PowerSettings) -> float:
     return _f(
         model.circuit_current_a(
             0,
@@ -56,7 +55,7 @@ def other_loads_a(circuit: CircuitSpec, settings: PowerSettings) -> float:
     )
 
 
-def limit_a(circuit: CircuitSpec, settings: PowerSettings) -> float:
+def limit_a(circuit: Circuit, settings: PowerSettings) -> float:
     return _f(model.continuous_limit_a(circuit.breaker_a, settings.continuous_ratio))
 
 
@@ -83,10 +82,12 @@ def _source_label(load: MeasuredLoad, count: int) -> str:
 
 
 def _assess_cart(
-    cart: CartSpec,
+    cart: Cart,
     readings: dict[tuple[str, str], list[MeasuredLoad]],
     settings: PowerSettings,
 ) -> tuple[CartVerdict, list[str]]:
+    if cart.circuit is None:  # check_site refuses such a cart first
+        raise PowerInputError(f"cart {cart.id}: circuit: not given; which circuit feeds it?")
     one_a = charger_a(cart, settings)
     estimated = cart.concurrent_slots * one_a
     loads = readings.get(("cart", cart.id), [])
@@ -149,7 +150,7 @@ def _reference_cart(
 
 
 def _assess_circuit(
-    circuit: CircuitSpec,
+    circuit: Circuit,
     carts: list[CartVerdict],
     all_carts: list[CartVerdict],
     readings: dict[tuple[str, str], list[MeasuredLoad]],
@@ -223,7 +224,7 @@ def _assess_circuit(
 
 
 def _assess_rcds(site: Site, carts: list[CartVerdict], settings: PowerSettings) -> list[RcdVerdict]:
-    groups: dict[str, list[CircuitSpec]] = {}
+    groups: dict[str, list[Circuit]] = {}
     for circuit in site.circuits:
         groups.setdefault(circuit.rcd_key, []).append(circuit)
     verdicts = []

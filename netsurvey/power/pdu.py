@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from netsurvey.power.spec import CircuitSpec, LoadSource, MeasuredLoad
+from netsurvey.power.spec import Circuit, LoadSource, MeasuredLoad
 from probes.device import Device, Outlet, Power
 
 
@@ -57,7 +57,7 @@ def _outlet_key(outlet: Outlet) -> set[str]:
 
 
 def circuit_load(
-    circuit: CircuitSpec, reading: PduReading, *, voltage_v: float, assumed_pf: float
+    circuit: Circuit, reading: PduReading, *, voltage_v: float, assumed_pf: float
 ) -> tuple[MeasuredLoad | None, str | None]:
     """The measured load of ``circuit`` from its PDU, or why there is none."""
     power = reading.device.power
@@ -102,7 +102,7 @@ def circuit_load(
 
 
 def pdu_loads(
-    circuits: tuple[CircuitSpec, ...],
+    circuits: tuple[Circuit, ...],
     readings: Mapping[str, PduReading],
     *,
     voltage_v: float,

@@ -7,16 +7,31 @@
 * ``power_reading``: metrics ``current_a``, ``power_w``, ``power_factor_ratio``;
   details ``circuit`` or ``cart``, ``source`` (``clamp``).
 * ``power_assessment``: metrics per school, details = the assessment's JSON.
+
+This module is the power records' boundary: what is written goes through
+``make_record``; what is read back leaves as typed objects (``WalkEntry`` with its
+answers, ``MeasuredLoad`` for clamp readings, ``StoredAssessment`` for the assessment,
+``Cart``/``Circuit`` for the visit's own and the walk's entries).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, cast
 
 from netsurvey import __version__
-from netsurvey.power.spec import LoadSource, MeasuredLoad, Subject
+from netsurvey.jsontypes import JsonObject, JsonValue
+from netsurvey.numbers import finite_float, integer
+from netsurvey.power.spec import (
+    Cart,
+    Circuit,
+    LoadSource,
+    MeasuredLoad,
+    Subject,
+    sequencing_of,
+)
+from netsurvey.power.validate import PowerInputError
+from netsurvey.power.walkforms import Answer
 from netsurvey.records import (
     Measurement,
     RawRef,
@@ -39,7 +54,7 @@ def make_record(
     job_id: str,
     *,
     metrics: Mapping[str, float | None] | None = None,
-    details: Mapping[str, Any] | None = None,
+    details: JsonObject | None = None,
     warnings: Iterable[str] = (),
     raw: tuple[RawRef, ...] = (),
     record_id: str | None = None,
@@ -56,7 +71,7 @@ def make_record(
         tool=TOOL,
         tool_version=__version__,
         metrics=clean_metrics(metrics or {}),
-        details=cast(Mapping[str, Any], clean_json(dict(details or {}))),
+        details=clean_json(dict(details or {})),
         warnings=tuple(warnings),
         raw=raw,
     )
@@ -69,13 +84,13 @@ class WalkEntry:
     kind: str  # circuit | cart | room_done | photo
     entry_id: str
     room: str | None
-    fields: Mapping[str, Any]
+    fields: Mapping[str, Answer]  # the answers so far, by field name
     complete: bool
     measurement_id: str
 
 
 def walk_entry_record(
-    kind: str, entry_id: str, room: str | None, fields: Mapping[str, Any], *, complete: bool
+    kind: str, entry_id: str, room: str | None, fields: Mapping[str, Answer], *, complete: bool
 ) -> Measurement:
     return make_record(
         CART_INVENTORY,
@@ -88,6 +103,17 @@ def walk_entry_record(
             "complete": complete,
         },
     )
+
+
+def answers_of(value: JsonValue) -> dict[str, Answer]:
+    """A walk entry's stored ``fields``: its scalar answers (anything else is dropped)."""
+    answers: dict[str, Answer] = {}
+    for name, answer in value.items() if isinstance(value, dict) else ():
+        if isinstance(answer, bool | list | dict):
+            continue  # not an answer the walk's forms give
+        if isinstance(answer, str) or answer is None or finite_float(answer) is not None:
+            answers[name] = answer
+    return answers
 
 
 def walk_entries(visit: Visit) -> list[WalkEntry]:
@@ -106,7 +132,7 @@ def walk_entries(visit: Visit) -> list[WalkEntry]:
             kind=kind,
             entry_id=entry_id,
             room=room if isinstance(room, str) else None,
-            fields=dict(fields) if isinstance(fields, dict) else {},
+            fields=answers_of(fields),
             complete=bool(details.get("complete")),
             measurement_id=record.id,
         )
@@ -126,10 +152,6 @@ def reading_record(load: MeasuredLoad, room: str | None) -> Measurement:
     )
 
 
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
 def clamp_loads(visit: Visit) -> list[MeasuredLoad]:
     """Hand-entered readings (``power_reading`` records) as measured loads."""
     loads = []
@@ -142,7 +164,7 @@ def clamp_loads(visit: Visit) -> list[MeasuredLoad]:
             source = "pdu" if details.get("source") == "pdu" else "ups"
         subjects: tuple[Subject, ...] = ("circuit", "cart")
         for subject in subjects:
-            subject_id = details.get(subject)
+            subject_id = details.get(subject) or record.params.get(subject)  # older records
             if isinstance(subject_id, str):
                 loads.append(
                     MeasuredLoad(
@@ -150,9 +172,9 @@ def clamp_loads(visit: Visit) -> list[MeasuredLoad]:
                         subject_id=subject_id,
                         source=source,
                         reference=record.id,
-                        current_a=_number(record.metrics.get("current_a")),
-                        power_w=_number(record.metrics.get("power_w")),
-                        power_factor_ratio=_number(record.metrics.get("power_factor_ratio")),
+                        current_a=finite_float(record.metrics.get("current_a")),
+                        power_w=finite_float(record.metrics.get("power_w")),
+                        power_factor_ratio=finite_float(record.metrics.get("power_factor_ratio")),
                         measured_at=record.started_at,
                         measurement_ids=(record.id,),
                     )
@@ -164,12 +186,115 @@ def clamp_loads(visit: Visit) -> list[MeasuredLoad]:
 def assessment_record(
     school_id: str,
     metrics: Mapping[str, float | None],
-    details: Mapping[str, Any],
+    details: JsonObject,
     measurement_ids: Iterable[str],
 ) -> Measurement:
+    evidence: list[JsonValue] = [m for m in sorted(set(measurement_ids))]
     return make_record(
         POWER_ASSESSMENT,
         f"power_assessment:{school_id}",
         metrics=metrics,
-        details={**details, "evidence": sorted(set(measurement_ids))},
+        details={**details, "evidence": evidence},
     )
+
+
+@dataclass(frozen=True, slots=True)
+class AssessedCircuit:
+    """One circuit of a stored assessment: the current it used and where it came from."""
+
+    circuit_id: str
+    used_a: float | None
+    measured_a: float | None  # a PDU, UPS or clamp reading replaced the estimate
+    verdict: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAssessment:
+    """A ``power_assessment`` record read back: the school's verdict and its circuits."""
+
+    measurement_id: str
+    verdict: str | None
+    circuits: tuple[AssessedCircuit, ...]
+
+    @property
+    def measured_circuit_a(self) -> dict[str, float]:
+        """Measured rms current by circuit id, for the circuits that had a reading."""
+        return {c.circuit_id: c.measured_a for c in self.circuits if c.measured_a is not None}
+
+
+def _text(value: JsonValue) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def stored_assessment(record: Measurement) -> StoredAssessment:
+    circuits = record.details.get("circuits")
+    return StoredAssessment(
+        measurement_id=record.id,
+        verdict=_text(record.details.get("verdict")),
+        circuits=tuple(
+            AssessedCircuit(
+                circuit_id=str(item["circuit_id"]),
+                used_a=finite_float(item.get("used_a")),
+                measured_a=finite_float(item.get("measured_a")),
+                verdict=_text(item.get("verdict")),
+            )
+            for item in (circuits if isinstance(circuits, list) else ())
+            if isinstance(item, dict) and isinstance(item.get("circuit_id"), str | int)
+        ),
+    )
+
+
+def latest_assessment(visit: Visit) -> StoredAssessment | None:
+    """The latest ok ``power_assessment`` of a visit, typed."""
+    record = visit.latest_ok(POWER_ASSESSMENT)
+    return stored_assessment(record) if record is not None else None
+
+
+def _required(value: float | int | None, name: str) -> float:
+    if value is None:
+        raise ValueError(f"{name} is missing or not a number")
+    return value
+
+
+def _opt_text(data: Mapping[str, JsonValue], key: str) -> str | None:
+    value = data.get(key)
+    return None if value is None or value == "" else str(value)
+
+
+def circuit_from_json(data: Mapping[str, JsonValue], where: str) -> Circuit:
+    """A circuit from visit.json's school or a finished walk entry (same keys)."""
+    try:
+        outlets = data.get("pdu_outlets")
+        return Circuit(
+            id=str(data["id"]),
+            breaker_a=_required(finite_float(data.get("breaker_a")), "breaker_a"),
+            curve=str(data.get("curve") or "B").upper(),
+            rcd_ma=finite_float(data.get("rcd_ma")) or None,  # 0 in the walk means "no RCD"
+            rcd_group=_opt_text(data, "rcd_group"),
+            other_loads_w=finite_float(data.get("other_loads_w")),
+            sockets=integer(data.get("sockets")),
+            room=_opt_text(data, "room"),
+            pdu=_opt_text(data, "pdu"),
+            pdu_outlets=tuple(str(o) for o in outlets) if isinstance(outlets, list) else (),
+        )
+    except (KeyError, ValueError) as exc:
+        raise PowerInputError(f"{where}: circuit entry is unusable ({exc})") from None
+
+
+def cart_from_json(data: Mapping[str, JsonValue], where: str) -> Cart:
+    """A cart from visit.json's school or a finished walk entry (same keys)."""
+    try:
+        slots = integer(data.get("slots"))
+        return Cart(
+            id=str(data["id"]),
+            slots=int(_required(slots, "slots")),
+            circuit=_opt_text(data, "circuit"),
+            room=_opt_text(data, "room"),
+            charger_w=finite_float(data.get("charger_w")),
+            sequencing=sequencing_of(data.get("sequencing")),
+            slots_at_once=integer(data.get("slots_at_once")),
+            slot_time_s=finite_float(data.get("slot_time_s")),
+            battery_wh=finite_float(data.get("battery_wh")),
+        )
+    except (KeyError, ValueError) as exc:
+        raise PowerInputError(f"{where}: cart entry is unusable ({exc})") from None

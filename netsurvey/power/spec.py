@@ -1,27 +1,39 @@
-"""Inputs of the cart assessment: circuits, carts and measured loads of one school.
+"""Charging carts and socket circuits of a school, and the loads measured on them.
 
-These small frozen shapes keep the assessment independent of where the facts came
-from (inventory YAML, the power walk, SNMP); ``sources.py`` builds them.
+``Cart`` and ``Circuit`` are the one model of both: the inventory parses them from
+YAML, visit.json carries them, the scorer's features hold them and the cart assessment
+reads them. They import nothing from the rest of netsurvey, so every layer can use
+them. ``None`` is "not declared" (never 0): whoever needs a figure applies its own
+default and says so. Measured loads are separate facts beside them (``MeasuredLoad``),
+built by ``sources.py`` from walk, clamp and SNMP records.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 Sequencing = Literal["all", "sequenced"]
 Subject = Literal["circuit", "cart"]
 LoadSource = Literal["clamp", "pdu", "ups"]
+SEQUENCING: tuple[Sequencing, ...] = ("all", "sequenced")
 
 
-@dataclass(frozen=True)
-class CircuitSpec:
+def sequencing_of(text: object) -> Sequencing:
+    """``sequenced`` or ``all`` (anything else, including None, charges every slot)."""
+    return "sequenced" if text == "sequenced" else "all"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Circuit:
+    """One socket circuit: its breaker, RCD and what else draws from it."""
+
     id: str
     breaker_a: float
     curve: str = "B"
     rcd_ma: float | None = None  # None: no RCD declared
     rcd_group: str | None = None  # circuits sharing one RCD; None: its own RCD
-    other_loads_w: float | None = None  # None: not declared (assumed 0, flagged)
+    other_loads_w: float | None = None  # projector, PC...; None: not declared
     sockets: int | None = None
     room: str | None = None
     pdu: str | None = None  # device id of a metered PDU/UPS feeding this circuit's carts
@@ -32,24 +44,32 @@ class CircuitSpec:
         return self.rcd_group or f"circuit:{self.id}"
 
 
-@dataclass(frozen=True)
-class CartSpec:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Cart:
+    """One charging cart: its slots, chargers, sequencer and the circuit it is on."""
+
     id: str
-    slots: int
-    circuit: str
     room: str | None = None
-    charger_w: float | None = None  # None: the default charger rating is assumed
-    sequencing: Sequencing = "all"
+    slots: int
+    charger_w: float | None = None  # one charger's label rating; None: not declared
+    circuit: str | None = None  # None: not known which circuit feeds it
+    sequencing: Sequencing = "all"  # "all": every slot at once; "sequenced": slots_at_once
     slots_at_once: int | None = None
     slot_time_s: float | None = None
     battery_wh: float | None = None
-    pdu_outlets: tuple[str, ...] = ()
 
     @property
     def concurrent_slots(self) -> int:
+        """Chargers energised together: all slots, or the sequencer's bank."""
         if self.sequencing == "sequenced" and self.slots_at_once:
             return min(self.slots_at_once, self.slots)
         return self.slots
+
+    def sequenced(self, slots_at_once: int) -> Cart:
+        """This cart behind a sequencer powering at most ``slots_at_once`` slots together."""
+        return replace(
+            self, sequencing="sequenced", slots_at_once=min(self.concurrent_slots, slots_at_once)
+        )
 
 
 @dataclass(frozen=True)
@@ -83,13 +103,13 @@ class MeasuredLoad:
 @dataclass(frozen=True)
 class Site:
     school_id: str
-    circuits: tuple[CircuitSpec, ...] = ()
-    carts: tuple[CartSpec, ...] = ()
+    circuits: tuple[Circuit, ...] = ()
+    carts: tuple[Cart, ...] = ()
     measured: tuple[MeasuredLoad, ...] = ()
     notes: tuple[str, ...] = field(default=())
 
-    def circuit(self, circuit_id: str) -> CircuitSpec | None:
+    def circuit(self, circuit_id: str) -> Circuit | None:
         return next((c for c in self.circuits if c.id == circuit_id), None)
 
-    def carts_on(self, circuit_id: str) -> tuple[CartSpec, ...]:
+    def carts_on(self, circuit_id: str) -> tuple[Cart, ...]:
         return tuple(c for c in self.carts if c.circuit == circuit_id)

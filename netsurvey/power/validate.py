@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from netsurvey.errors import InventoryError
-from netsurvey.power.spec import CartSpec, CircuitSpec, MeasuredLoad, Site
+from netsurvey.power.spec import SEQUENCING, Cart, Circuit, MeasuredLoad, Site
 
 
 class PowerInputError(InventoryError):
@@ -56,7 +56,6 @@ RULES = MappingProxyType(
 )
 
 CURVES = ("B", "C", "D")
-SEQUENCING = ("all", "sequenced")
 
 
 def field_problem(kind: str, name: str, value: float | None) -> str | None:
@@ -76,7 +75,7 @@ def field_problem(kind: str, name: str, value: float | None) -> str | None:
     return None
 
 
-def circuit_problems(circuit: CircuitSpec) -> list[str]:
+def circuit_problems(circuit: Circuit) -> list[str]:
     where = f"circuit {circuit.id}"
     found = [
         field_problem("circuit", "breaker_a", circuit.breaker_a),
@@ -89,7 +88,7 @@ def circuit_problems(circuit: CircuitSpec) -> list[str]:
     return [f"{where}: {p}" for p in found if p]
 
 
-def cart_problems(cart: CartSpec) -> list[str]:
+def cart_problems(cart: Cart) -> list[str]:
     where = f"cart {cart.id}"
     found = [
         field_problem("cart", "slots", cart.slots),
@@ -133,7 +132,9 @@ def site_problems(site: Site) -> list[str]:
         problems.extend(circuit_problems(circuit))
     for cart in site.carts:
         problems.extend(cart_problems(cart))
-        if cart.circuit not in circuit_ids:
+        if cart.circuit is None:
+            problems.append(f"cart {cart.id}: circuit: not given; which circuit feeds the cart?")
+        elif cart.circuit not in circuit_ids:
             declared = ", ".join(circuit_ids) or "none"
             problems.append(
                 f"cart {cart.id}: circuit: {cart.circuit!r} is not a declared circuit "

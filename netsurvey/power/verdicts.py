@@ -10,8 +10,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
+from netsurvey.jsontypes import JsonObject
 from netsurvey.power.settings import PowerSettings
 
 Severity = Literal["must", "should", "info"]
@@ -133,18 +134,18 @@ class SiteAssessment:
             "measured_circuits_count": float(sum(c.measured_a is not None for c in self.circuits)),
         }
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         return {
             "school_id": self.school_id,
             "verdict": self.verdict,
-            "metrics": self.metrics(),
+            "metrics": {**self.metrics()},
             "carts_per_circuit": {c.circuit_id: c.carts_capacity for c in self.circuits},
             "circuits": [asdict(c) for c in self.circuits],
             "rcds": [asdict(r) for r in self.rcds],
             "carts": [asdict(c) for c in self.carts],
             "recommendations": [asdict(r) for r in self.recommendations],
             "notes": list(self.notes),
-            "settings": self.settings.to_json(),
+            "settings": {**self.settings.to_json()},
         }
 
 

@@ -13,9 +13,9 @@ import logging
 import mimetypes
 from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
-from typing import Any
 
 from netsurvey.errors import NetsurveyError, RecordsError
+from netsurvey.numbers import finite_float
 from netsurvey.power.recordio import (
     CART_INVENTORY,
     WalkEntry,
@@ -26,7 +26,7 @@ from netsurvey.power.recordio import (
 )
 from netsurvey.power.settings import DEFAULT_SETTINGS
 from netsurvey.power.spec import MeasuredLoad
-from netsurvey.power.walkforms import FORMS, AnswerError, Field
+from netsurvey.power.walkforms import FORMS, Answer, AnswerError, Field
 from netsurvey.records import Measurement, VisitWriter, new_id, read_visit
 from probes.base import RawArtifact
 
@@ -38,14 +38,16 @@ MENU = "c = circuit, k = cart, r = clamp reading, p = photo of a label, n = room
 def context_problem(
     kind: str,
     name: str,
-    value: Any,
-    fields: Mapping[str, Any],
+    value: Answer,
+    fields: Mapping[str, Answer],
     circuits: Collection[str],
     carts: Collection[str],
 ) -> str | None:
     """What is wrong with an answer given the others and what is declared (None = fine).
     The terminal walk and the field companion's forms share these rules."""
-    if kind == "cart" and name == "slots_at_once" and value > fields.get("slots", value):
+    number = finite_float(value)
+    slots = finite_float(fields.get("slots"))
+    if kind == "cart" and name == "slots_at_once" and number and slots and number > slots:
         return f"slots_at_once: {value} is more than the cart's {fields['slots']} slots"
     known = {*circuits, *carts}
     if kind == "reading" and name == "subject" and value not in known:
@@ -53,14 +55,14 @@ def context_problem(
             f"subject: {value!r} is not a declared circuit or cart (declared: "
             f"{', '.join(sorted(known)) or 'none yet'}); add it first with c or k"
         )
-    current_a = fields.get("current_a")
+    current_a = finite_float(fields.get("current_a"))
     if kind == "reading" and name == "power_w" and value is None and current_a is None:
         return "power_w: a reading needs the current or the power; q to stop"
-    if kind == "reading" and name == "power_w" and value and current_a:
+    if kind == "reading" and name == "power_w" and number and current_a:
         apparent_va = DEFAULT_SETTINGS.voltage_v * current_a
-        if value > 1.05 * apparent_va:
+        if number > 1.05 * apparent_va:
             return (
-                f"power_w: {value:g} W is more than {DEFAULT_SETTINGS.voltage_v:g} V x "
+                f"power_w: {number:g} W is more than {DEFAULT_SETTINGS.voltage_v:g} V x "
                 f"{current_a:g} A = {apparent_va:.0f} VA; re-read the meter"
             )
     return None
@@ -70,7 +72,7 @@ def save_photo(
     writer: VisitWriter,
     entry_id: str,
     room: str | None,
-    fields: dict[str, Any],
+    fields: Mapping[str, Answer],
     photo: RawArtifact,
 ) -> Measurement:
     """Store a photo (breaker label, cart plate) as raw evidence with its sha256, then
@@ -160,7 +162,7 @@ class PowerWalk:
         return default if not answer else answer.lower().startswith("y")
 
     def save(
-        self, kind: str, entry_id: str, room: str | None, fields: dict[str, Any], complete: bool
+        self, kind: str, entry_id: str, room: str | None, fields: dict[str, Answer], complete: bool
     ) -> WalkEntry:
         record = walk_entry_record(kind, entry_id, room, fields, complete=complete)
         self.writer.append(record)
@@ -170,8 +172,8 @@ class PowerWalk:
 
     # ------------------------------------------------------------------ forms
     def fill(
-        self, kind: str, entry_id: str | None, room: str | None, fields: dict[str, Any]
-    ) -> dict[str, Any] | None:
+        self, kind: str, entry_id: str | None, room: str | None, fields: dict[str, Answer]
+    ) -> dict[str, Answer] | None:
         """Ask every missing field of a form, saving after each answer."""
         for field in FORMS[kind]:
             if field.name in fields or (field.name == "id" and entry_id is not None):
@@ -194,7 +196,9 @@ class PowerWalk:
             self.save(kind, entry_id, room, fields, complete=last and kind != "photo")
         return fields
 
-    def answer(self, kind: str, field: Field, fields: dict[str, Any], room: str | None) -> Any:
+    def answer(
+        self, kind: str, field: Field, fields: dict[str, Answer], room: str | None
+    ) -> Answer:
         while True:
             text = self.ask(f"    {field.question}", field.default)
             try:
@@ -204,20 +208,22 @@ class PowerWalk:
                 self._say(f"    ! {exc}")
 
     def check_in_context(
-        self, kind: str, field: Field, value: Any, fields: dict[str, Any], room: str | None
-    ) -> Any:
+        self, kind: str, field: Field, value: Answer, fields: dict[str, Answer], room: str | None
+    ) -> Answer:
         problem = context_problem(kind, field.name, value, fields, self.circuits, self.carts)
         if problem:
             raise AnswerError(problem)
-        if kind == "cart" and field.name == "circuit" and value not in self.circuits:
+        if kind == "cart" and field.name == "circuit" and str(value) not in self.circuits:
+            circuit_id = str(value)
             declared = ", ".join(sorted(self.circuits)) or "none yet"
             self._say(f"    ! circuit: {value!r} is not a declared circuit (declared: {declared})")
-            if not self.confirm(f"    Declare circuit {value} now?", True):
+            if not self.confirm(f"    Declare circuit {circuit_id} now?", True):
                 raise AnswerError("circuit: type the id of a declared circuit")
-            started = self.entries.get(("circuit", value))
+            started = self.entries.get(("circuit", circuit_id))
             partial = dict(started.fields) if started else {}
-            if self.fill("circuit", value, room, partial) is None or value not in self.circuits:
-                raise AnswerError(f"circuit: {value} was not declared")
+            filled = self.fill("circuit", circuit_id, room, partial)
+            if filled is None or circuit_id not in self.circuits:
+                raise AnswerError(f"circuit: {circuit_id} was not declared")
         if kind == "photo" and field.name == "path":
             path = Path(str(value).strip("'\"")).expanduser()
             if not path.is_file():
@@ -234,7 +240,7 @@ class PowerWalk:
 
     # ------------------------------------------------------------------ actions
     def add(self, kind: str, room: str | None) -> None:
-        fields: dict[str, Any] = {}
+        fields: dict[str, Answer] = {}
         if kind in ("circuit", "cart"):
             self.fill(kind, None, room, fields)
             return
@@ -244,26 +250,28 @@ class PowerWalk:
     def _next_number(self, kind: str) -> int:
         return 1 + sum(1 for k, _ in self.entries if k == kind)
 
-    def finish(self, kind: str, entry_id: str, room: str | None, fields: dict[str, Any]) -> None:
+    def finish(
+        self, kind: str, entry_id: str, room: str | None, fields: dict[str, Answer]
+    ) -> None:
         """Complete a reading or photo entry: the answers, then its record."""
         filled = self.fill(kind, entry_id, room, fields)
         if filled is None:
             return
         if kind == "reading":
-            subject_id = filled["subject"]
+            subject_id = str(filled["subject"])
             load = MeasuredLoad(
                 subject="circuit" if subject_id in self.circuits else "cart",
                 subject_id=subject_id,
                 source="clamp",
                 reference=entry_id,
-                current_a=filled.get("current_a"),
-                power_w=filled.get("power_w"),
-                power_factor_ratio=filled.get("power_factor_ratio"),
+                current_a=finite_float(filled.get("current_a")),
+                power_w=finite_float(filled.get("power_w")),
+                power_factor_ratio=finite_float(filled.get("power_factor_ratio")),
             )
             self.writer.append(reading_record(load, room))
             self._say(f"  saved reading on {load.subject} {subject_id}")
         elif kind == "photo":
-            source = Path(filled["path"])
+            source = Path(str(filled["path"]))
             media_type = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
             try:
                 data = source.read_bytes()

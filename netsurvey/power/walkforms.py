@@ -9,11 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import TypeAlias
 
-from netsurvey.power.validate import CURVES, SEQUENCING, field_problem
+from netsurvey.power.spec import SEQUENCING
+from netsurvey.power.validate import CURVES, field_problem
 
-Answers = Mapping[str, Any]
+# One parsed answer: a number (int for whole-number fields), a text or a choice, or None
+# for an optional field left empty. Walk records store them as they are.
+Answer: TypeAlias = float | int | str | None
+Answers: TypeAlias = Mapping[str, Answer]
 
 
 class AnswerError(ValueError):
@@ -35,7 +39,7 @@ class Field:
     def applies(self, answers: Answers) -> bool:
         return self.when is None or self.when(answers)
 
-    def parse(self, text: str) -> Any:
+    def parse(self, text: str) -> Answer:
         text = text.strip()
         if text in ("", "-"):
             if text == "" and self.default is not None:

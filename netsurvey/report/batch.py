@@ -60,8 +60,7 @@ def render_visit(
     """
     checked, integrity = open_visit(visit_dir, allow_altered)
     visit = visit_files(checked)
-    school_id = visit.info.get("school_id")
-    entry = scores.entry_for(visit.path, school_id if isinstance(school_id, str) else None)
+    entry = scores.entry_for(visit.path, visit.info.school_id)
     view = build_view(entry, scores, visit, heatmap_dir)
     return renderer.render_pdf(view, out, integrity=integrity)
 

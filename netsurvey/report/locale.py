@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -30,21 +29,22 @@ def templates_dir() -> Path:
     return installed if not checkout.is_dir() and installed.is_dir() else checkout
 
 
-def _flatten(prefix: str, data: Mapping[str, Any], out: dict[str, Any]) -> None:
+def _flatten(prefix: str, data: Mapping[object, object], out: dict[str, str]) -> None:
+    """YAML nesting -> dotted keys (``months.1``); every leaf as its text."""
     for key, value in data.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
             _flatten(f"{name}.", value, out)
         else:
-            out[name] = value
+            out[name] = str(value)
 
 
 @dataclass(frozen=True)
 class Locale:
     lang: str
-    strings: Mapping[str, Any]
+    strings: Mapping[str, str]
 
-    def t(self, key: str, **values: Any) -> str:
+    def t(self, key: str, **values: object) -> str:
         """The string for ``key``; ``{name}`` placeholders filled from ``values``."""
         try:
             text = self.strings[key]
@@ -53,7 +53,6 @@ class Locale:
                 f"locale {self.lang}: missing string {key!r}",
                 hint=f"add it to report_templates/locales/{self.lang}.yaml",
             ) from None
-        text = str(text)
         return text.format(**values) if values else text
 
     def has(self, key: str) -> bool:
@@ -61,11 +60,11 @@ class Locale:
 
     @property
     def decimal_sep(self) -> str:
-        return str(self.strings.get("format.decimal", "."))
+        return self.strings.get("format.decimal", ".")
 
     @property
     def group_sep(self) -> str:
-        return str(self.strings.get("format.group", ","))
+        return self.strings.get("format.group", ",")
 
     def number(self, value: float, digits: int = 0) -> str:
         text = f"{value:,.{digits}f}"
@@ -97,6 +96,6 @@ def load_locale(lang: str, directory: Path | None = None) -> Locale:
         raise ReportError(f"{path}: invalid YAML ({exc})") from exc
     if not isinstance(data, dict):
         raise ReportError(f"{path}: expected a mapping of strings")
-    strings: dict[str, Any] = {}
+    strings: dict[str, str] = {}
     _flatten("", data, strings)
     return Locale(lang=lang, strings=strings)

@@ -10,17 +10,20 @@ built from the structured fields, so no English sentence reaches a Latvian page.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from netsurvey.report.locale import Locale
+from netsurvey.report.scoresentry import Benchmark, CoverageRow
+from netsurvey.report.scoresmessages import (
+    Blocking,
+    BottleneckEntry,
+    BottleneckParams,
+    ElementRef,
+    MissingNote,
+    UpgradeParams,
+    UpgradeStep,
+)
 from netsurvey.report.text import clean_text
-
-INFINITE = "inf"
-
-
-def _is_infinite(value: Any) -> bool:
-    return value == INFINITE or (isinstance(value, float) and math.isinf(value) and value > 0)
 
 
 class Words:
@@ -30,7 +33,7 @@ class Words:
         self.locale = locale
 
     # ---- small pieces -------------------------------------------------------------
-    def t(self, key: str, **values: Any) -> str:
+    def t(self, key: str, **values: object) -> str:
         return self.locale.t(key, **values)
 
     def has(self, key: str) -> bool:
@@ -48,7 +51,7 @@ class Words:
         digits = next((d for d in (0, 1, 2) if abs(round(value_mbps, d) - value_mbps) < 1e-9), 2)
         return self.unit(value_mbps, "units.mbps", digits)
 
-    def benchmark_name(self, row: Any) -> str:
+    def benchmark_name(self, row: Benchmark) -> str:
         """The funder's name: the catalogue's (benchmark_names.<id>) or the profile's body."""
         key = f"benchmark_names.{row.id}"
         return self.t(key) if row.id and self.has(key) else clean_text(row.body, 120)
@@ -56,66 +59,53 @@ class Words:
     def percent(self, ratio: float) -> str:
         return f"{self.number(ratio * 100.0, 0)}\u00a0%"
 
-    def dimension(self, key: Any) -> str:
+    def dimension(self, key: str | None) -> str:
         name = f"dimensions.{key}"
-        return self.t(name) if isinstance(key, str) and self.has(name) else clean_text(key, 40)
+        return self.t(name) if key is not None and self.has(name) else clean_text(key, 40)
 
-    def id_list(self, items: Any) -> str:
-        if isinstance(items, str):
-            return clean_text(items, 120)
-        if isinstance(items, Sequence):
-            return ", ".join(clean_text(i, 40) for i in items)
-        return ""
+    def id_list(self, items: Sequence[str]) -> str:
+        return ", ".join(clean_text(i, 40) for i in items)
 
-    def scenario_title(self, title_id: Any, fallback: Any = None) -> str | None:
+    def scenario_title(self, title_id: str | None, fallback: str | None = None) -> str | None:
         key = f"scenario_titles.{title_id}"
-        if isinstance(title_id, str) and self.has(key):
+        if title_id is not None and self.has(key):
             return self.t(key)
         if self.locale.lang == "en" and fallback:
             return clean_text(fallback)
         return None
 
     # ---- elements and bottleneck -------------------------------------------------
-    def element(self, ref: Mapping[str, Any]) -> str:
-        kind = ref.get("kind")
-        key = f"elements.{kind}"
-        if not isinstance(kind, str) or not self.has(key):
+    def element(self, ref: ElementRef) -> str:
+        key = f"elements.{ref.kind}"
+        if ref.kind is None or not self.has(key):
             return self.t("elements.unknown")
-        values = {k: clean_text(v, 60) for k, v in ref.items() if k != "kind"}
-        if "width_mhz" in ref and isinstance(ref["width_mhz"], int | float):
-            values["width"] = self.unit(float(ref["width_mhz"]), "units.mhz")
+        values = {k: clean_text(v, 60) for k, v in ref.labels}
+        if ref.width_mhz is not None:
+            values["width"] = self.unit(ref.width_mhz, "units.mhz")
         return self.t(key, **values)
 
-    def bottleneck(self, data: Mapping[str, Any]) -> str | None:
-        """The bottleneck sentence; ``None`` when scores.json has no bottleneck."""
-        if not data:
-            return None
-        message, params = data.get("message"), data.get("params")
-        if isinstance(message, str) and isinstance(params, dict) and self.has(message):
-            return self._bottleneck_message(message, params)
-        if self.locale.lang == "en" and data.get("text"):
-            return clean_text(data["text"], 600)
-        return self._bottleneck_generic(data)
+    def bottleneck(self, found: BottleneckEntry) -> str:
+        """The bottleneck sentence: from its message id, else (an older scores file) the
+        English sentence in English or a generic line built from its fields."""
+        if found.message is not None and found.params is not None and self.has(found.message):
+            return self._bottleneck_message(found.message, found.params)
+        if self.locale.lang == "en" and found.text:
+            return clean_text(found.text, 600)
+        return self._bottleneck_generic(found)
 
-    def _bottleneck_message(self, message: str, params: Mapping[str, Any]) -> str:
-        ref = params.get("element")
-        element = self.element(ref if isinstance(ref, dict) else {})
-        room = clean_text(params.get("room"), 60)
-        placement = params.get("placement")
-        if placement == "class_online" and room:
+    def _bottleneck_message(self, message: str, params: BottleneckParams) -> str:
+        element = self.element(params.element)
+        room = clean_text(params.room, 60)
+        if params.placement == "class_online" and room:
             where = self.t("bottleneck.where_class_online", element=element, room=room)
-        elif placement == "room" and room:
+        elif params.placement == "room" and room:
             where = self.t("bottleneck.where_room", element=element, room=room)
         else:
             where = element
-        severity = params.get("severity_ratio")
-        shown = (
-            self.percent(float(severity))
-            if isinstance(severity, int | float) and not _is_infinite(severity)
-            else ""
-        )
-        scenario = clean_text(params.get("scenario"), 20)
-        title = self.scenario_title(params.get("scenario_title_id"))
+        severity = params.severity_ratio
+        shown = self.percent(severity) if severity is not None and math.isfinite(severity) else ""
+        scenario = clean_text(params.scenario, 20)
+        title = self.scenario_title(params.scenario_title_id)
         return self.t(
             message,
             where=where[:1].upper() + where[1:],
@@ -123,100 +113,97 @@ class Words:
             scenario=f"{scenario} ({title})" if title else scenario,
         )
 
-    def _bottleneck_generic(self, data: Mapping[str, Any]) -> str:
-        severity = data.get("severity")
-        if _is_infinite(severity):
+    def _bottleneck_generic(self, found: BottleneckEntry) -> str:
+        severity = found.severity
+        if severity is not None and math.isinf(severity):
             shown = self.t("states.cannot_carry")
-        elif isinstance(severity, int | float):
-            shown = self.percent(float(severity))
+        elif severity is not None:
+            shown = self.percent(severity)
         else:
             shown = self.t("common.no_data")
         return self.t(
             "bottleneck.generic",
-            dimension=self.dimension(data.get("dimension")),
-            scenario=clean_text(data.get("scenario"), 20) or self.t("common.no_data"),
+            dimension=self.dimension(found.dimension),
+            scenario=clean_text(found.scenario, 20) or self.t("common.no_data"),
             severity=shown,
         )
 
     # ---- upgrades and the plan ---------------------------------------------------
-    def upgrade(self, step: Mapping[str, Any]) -> str:
-        message, params = step.get("message"), step.get("params")
-        if isinstance(message, str) and isinstance(params, dict) and self.has(message):
-            return self._upgrade_message(message, params)
+    def upgrade(self, step: UpgradeStep) -> str:
+        if step.message is not None and step.params is not None and self.has(step.message):
+            return self._upgrade_message(step.message, step.params)
         if self.locale.lang == "en":
-            return clean_text(step.get("title") or step.get("id") or "?")
+            return clean_text(step.title or step.id or "?")
         return self.t(
             "upgrade.generic",
-            dimension=self.dimension(step.get("dimension")),
-            id=clean_text(step.get("id"), 60),
+            dimension=self.dimension(step.dimension),
+            id=clean_text(step.id, 60),
         )
 
-    def _upgrade_message(self, message: str, params: Mapping[str, Any]) -> str:
-        def num(key: str) -> float:
-            value = params.get(key)
-            return float(value) if isinstance(value, int | float) else 0.0
+    def _amount(self, value: float | None, unit_key: str) -> str:
+        return self.t("common.no_data") if value is None else self.unit(value, unit_key)
 
-        count = int(num("count")) if "count" in params else 1
-        values: dict[str, Any] = {"count": count}
+    def _upgrade_message(self, message: str, params: UpgradeParams) -> str:
+        count = 1 if params.count is None else params.count
+        values: dict[str, object] = {"count": count}
         if message == "upgrade.wan_tier":
-            values.update(down=self.mbps(num("down_mbps")), up=self.mbps(num("up_mbps")))
-            if num("down_mbps") == num("up_mbps"):
+            down, up = params.down_mbps, params.up_mbps
+            no_data = self.t("common.no_data")
+            values.update(
+                down=no_data if down is None else self.mbps(down),
+                up=no_data if up is None else self.mbps(up),
+            )
+            if down == up:
                 message = "upgrade.wan_tier_symmetric"
         elif message == "upgrade.add_ap":
-            values["rooms"] = self.id_list(params.get("rooms"))
+            values["rooms"] = self.id_list(params.rooms)
             if count > 1:
                 message = "upgrade.add_ap_many"
         elif message == "upgrade.channel_plan":
-            values["width"] = self.unit(num("width_mhz"), "units.mhz")
+            values["width"] = self._amount(params.width_mhz, "units.mhz")
         elif message == "upgrade.poe_switch":
-            values["budget"] = self.unit(num("budget_w"), "units.w")
+            values["budget"] = self._amount(params.budget_w, "units.w")
         elif message == "upgrade.cart_sequencing":
-            values["slots"] = int(num("slots_at_once"))
+            values["slots"] = "?" if params.slots_at_once is None else params.slots_at_once
         elif message == "upgrade.new_circuit":
-            values["breaker"] = self.unit(num("breaker_a"), "units.a")
+            values["breaker"] = self._amount(params.breaker_a, "units.a")
         return self.t(message, **values)
 
-    def blocking(self, item: Mapping[str, Any]) -> str:
-        message, params = item.get("message"), item.get("params")
-        params = params if isinstance(params, dict) else {}
-        dimension = self.dimension(item.get("dimension"))
-        if not isinstance(message, str) or not self.has(message):
+    def blocking(self, item: Blocking) -> str:
+        dimension = self.dimension(item.dimension)
+        if item.message is None or not self.has(item.message):
             return self.t("plan.blocked.generic", dimension=dimension)
-        best = params.get("best_score")
-        tried = params.get("tried")
+        best = item.best_score
         return self.t(
-            message,
+            item.message,
             dimension=dimension,
-            best=self.number(float(best), 0) if isinstance(best, int | float) else "?",
-            tried=self.id_list(tried) if tried else self.t("common.none"),
+            best=self.number(best, 0) if best is not None else "?",
+            tried=self.id_list(item.tried) if item.tried else self.t("common.none"),
         )
 
     # ---- missing-data notes ------------------------------------------------------
-    def missing_note(self, note: Any) -> str:
+    def missing_note(self, note: MissingNote | str) -> str:
         """A missing-data note in this language: a ``missing_notes`` entry (message id +
         params). A bare English sentence (a ``missing`` line of an older scores file) is
         shown as it is in English; in other languages it becomes ``missing.other`` with
         its dimension, pointing to the evidence appendix, where the words are kept."""
-        if isinstance(note, dict):
-            data: dict[str, Any] = note
-        else:
+        if isinstance(note, str):
             text = clean_text(note, 300)
             dimension = text.partition(":")[0].strip() if ":" in text else None
-            data = {"message": "missing.other", "dimension": dimension, "text": text}
-        message, params = data.get("message"), data.get("params")
-        params = params if isinstance(params, dict) else {}
-        if self.locale.lang == "en" and data.get("text"):
-            return clean_text(data["text"], 300)
-        if isinstance(message, str) and message != "missing.other" and self.has(message):
-            values = {k: clean_text(v, 120) for k, v in params.items()}
+            note = MissingNote(message="missing.other", dimension=dimension, text=text)
+        if self.locale.lang == "en" and note.text:
+            return clean_text(note.text, 300)
+        message = note.message
+        if message is not None and message != "missing.other" and self.has(message):
+            values = {k: clean_text(v, 120) for k, v in note.params}
             try:
                 return self.t(message, **values)
             except (KeyError, IndexError):
                 pass
-        return self.t("missing.other", dimension=self.dimension(data.get("dimension") or "?"))
+        return self.t("missing.other", dimension=self.dimension(note.dimension or "?"))
 
     # ---- coverage and funders' checklists ----------------------------------------
-    def coverage_line(self, row: Any) -> str:
+    def coverage_line(self, row: CoverageRow) -> str:
         """One line of "left to measure" for a CoverageRow (viewmodel)."""
         measure = row.measure
         key = f"coverage.{measure}"
@@ -235,7 +222,7 @@ class Words:
             text += "; " + self.t("coverage.items", items=self.id_list(row.missing_items))
         return text
 
-    def benchmark_target(self, row: Any) -> str:
+    def benchmark_target(self, row: Benchmark) -> str:
         """A funder's target in words: per user, per pupil, per school or a Wi-Fi level."""
         if row.metric == "wifi_standard":
             standard = f"benchmark_text.standards.{row.min_standard}"
@@ -253,7 +240,7 @@ class Words:
         direction = "up" if row.metric == "wan_up" else "down"
         return f"{text} ({self.t(f'benchmark_text.direction_{direction}')})"
 
-    def benchmark_measured(self, row: Any) -> str:
+    def benchmark_measured(self, row: Benchmark) -> str:
         if row.metric == "wifi_standard":
             if row.aps_count is None or row.aps_meeting_count is None:
                 return self.t("common.no_data")

@@ -13,7 +13,6 @@ import logging
 import mimetypes
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import jinja2
@@ -152,19 +151,19 @@ class ReportRenderer:
                 view, integrity=integrity_view(integrity, view.provenance.visit_dir)
             )
         state = view.integrity.state if view.integrity is not None else None
-        context: dict[str, Any] = {
-            "view": view,
-            "stamp_css": stamp_css(self.locale, state),
-            "lang": self.locale.lang,
-            "charts": chart_uris(view, self.locale),
-            "heatmaps": [
-                (floor, path.as_uri())
-                for floor, path in heatmaps_in_language(view.wifi.heatmaps, self.locale.lang)
-            ],
-            "bar_score": READINESS_BAR_SCORE,
-        }
+        heatmaps = [
+            (floor, path.as_uri())
+            for floor, path in heatmaps_in_language(view.wifi.heatmaps, self.locale.lang)
+        ]
         try:
-            return self.env.get_template(REPORT_TEMPLATE).render(context)
+            return self.env.get_template(REPORT_TEMPLATE).render(
+                view=view,
+                stamp_css=stamp_css(self.locale, state),
+                lang=self.locale.lang,
+                charts=chart_uris(view, self.locale),
+                heatmaps=heatmaps,
+                bar_score=READINESS_BAR_SCORE,
+            )
         except jinja2.TemplateError as exc:
             raise ReportError(f"report template error: {exc}") from exc
 

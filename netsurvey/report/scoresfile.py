@@ -1,4 +1,8 @@
-"""Read scores.json (docs/contracts.md §4) and find the entry for a visit."""
+"""Read scores.json (docs/contracts.md §4) and find the entry for a visit.
+
+``load_scores`` is the one reader of the file: it checks the schema version, reads the
+header and turns every school entry into ``scoresentry.SchoolScores`` once.
+"""
 
 from __future__ import annotations
 
@@ -6,29 +10,39 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from netsurvey.errors import ReportError, SchemaVersionError
+from netsurvey.jsontypes import JsonValue
+from netsurvey.numbers import integer
+from netsurvey.report.jsonread import items, obj, text
+from netsurvey.report.scoresentry import SchoolScores, school_scores
 
 SUPPORTED_SCHEMA_VERSION = 1
 FIX_HINT = "run `netsurvey score` on the visit first, or pass --scores FILE"
 
 
+@dataclass(frozen=True, slots=True)
+class ScoresHeader:
+    """What scored the schools: the run's time, versions, profile and draws."""
+
+    generated_at: str | None
+    netsurvey_version: str | None
+    profile_name: str | None
+    profile_version: str | None
+    profile_sha256: str | None
+    draws: int | None
+    seed: int | None
+
+
 @dataclass(frozen=True)
 class ScoresFile:
     path: Path
-    header: Mapping[str, Any]
-    schools: tuple[Mapping[str, Any], ...]
+    header: ScoresHeader
+    schools: tuple[SchoolScores, ...]
+    by_visit: Mapping[Path, SchoolScores] = field(default_factory=dict)
+    by_school: Mapping[str, tuple[SchoolScores, ...]] = field(default_factory=dict)
 
-    @property
-    def profile(self) -> Mapping[str, Any]:
-        profile = self.header.get("profile")
-        return profile if isinstance(profile, dict) else {}
-
-    by_visit: Mapping[Path, Mapping[str, Any]] = field(default_factory=dict)
-    by_school: Mapping[str, tuple[Mapping[str, Any], ...]] = field(default_factory=dict)
-
-    def entry_for(self, visit_dir: Path, school_id: str | None) -> Mapping[str, Any]:
+    def entry_for(self, visit_dir: Path, school_id: str | None) -> SchoolScores:
         """The entry scored from this visit; else the only entry for its school."""
         entry = self.by_visit.get(Path(visit_dir).resolve())
         if entry is not None:
@@ -51,23 +65,33 @@ def _visit_candidates(recorded: str, scores_dir: Path) -> set[Path]:
 
 
 def _index(
-    path: Path, schools: tuple[Mapping[str, Any], ...]
-) -> tuple[dict[Path, Mapping[str, Any]], dict[str, tuple[Mapping[str, Any], ...]]]:
-    by_visit: dict[Path, Mapping[str, Any]] = {}
-    by_school: dict[str, list[Mapping[str, Any]]] = {}
+    path: Path, schools: tuple[SchoolScores, ...]
+) -> tuple[dict[Path, SchoolScores], dict[str, tuple[SchoolScores, ...]]]:
+    by_visit: dict[Path, SchoolScores] = {}
+    by_school: dict[str, list[SchoolScores]] = {}
     for entry in schools:
-        visit = entry.get("visit")
-        if isinstance(visit, str) and visit:
-            for candidate in _visit_candidates(visit, path.parent):
+        if entry.visit:
+            for candidate in _visit_candidates(entry.visit, path.parent):
                 by_visit.setdefault(candidate, entry)
-        school_id = entry.get("school_id")
-        if isinstance(school_id, str):
-            by_school.setdefault(school_id, []).append(entry)
+        if entry.school_id is not None:
+            by_school.setdefault(entry.school_id, []).append(entry)
     return by_visit, {k: tuple(v) for k, v in by_school.items()}
 
 
-def load_scores(path: Path) -> ScoresFile:
-    path = Path(path)
+def _header(data: Mapping[str, JsonValue]) -> ScoresHeader:
+    profile = obj(data.get("profile"))
+    return ScoresHeader(
+        generated_at=text(data.get("generated_at")),
+        netsurvey_version=text(data.get("netsurvey_version")),
+        profile_name=text(profile.get("name")),
+        profile_version=text(profile.get("version")),
+        profile_sha256=text(profile.get("sha256")),
+        draws=integer(data.get("draws")),
+        seed=integer(data.get("seed")),
+    )
+
+
+def _read_json(path: Path) -> JsonValue:
     try:
         text = path.read_bytes().decode("utf-8", errors="replace")
     except FileNotFoundError as exc:
@@ -75,11 +99,17 @@ def load_scores(path: Path) -> ScoresFile:
     except OSError as exc:
         raise ReportError(f"{path}: cannot read scores ({exc.strerror})", hint=FIX_HINT) from exc
     try:
-        data = json.loads(text)
+        data: JsonValue = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ReportError(
             f"{path}:{exc.lineno}: scores file is not valid JSON ({exc.msg})", hint=FIX_HINT
         ) from exc
+    return data
+
+
+def load_scores(path: Path) -> ScoresFile:
+    path = Path(path)
+    data = _read_json(path)
     if not isinstance(data, dict):
         raise ReportError(f"{path}: scores file is not a JSON object", hint=FIX_HINT)
     version = data.get("schema_version", SUPPORTED_SCHEMA_VERSION)
@@ -89,10 +119,8 @@ def load_scores(path: Path) -> ScoresFile:
             f"({SUPPORTED_SCHEMA_VERSION})",
             hint="upgrade netsurvey",
         )
-    schools = data.get("schools")
-    entries = tuple(s for s in schools if isinstance(s, dict)) if isinstance(schools, list) else ()
-    header = {k: v for k, v in data.items() if k != "schools"}
+    entries = tuple(school_scores(s) for s in items(data.get("schools")) if isinstance(s, dict))
     by_visit, by_school = _index(path, entries)
     return ScoresFile(
-        path=path, header=header, schools=entries, by_visit=by_visit, by_school=by_school
+        path=path, header=_header(data), schools=entries, by_visit=by_visit, by_school=by_school
     )

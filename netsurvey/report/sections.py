@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from netsurvey.report.heatmaps import Heatmap
 from netsurvey.report.text import clean_optional, clean_text
@@ -123,17 +122,6 @@ class PowerSection:
     carts: tuple[CartRow, ...]
 
 
-def _num(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
-        return None
-    return float(value)
-
-
-def _int(value: Any) -> int | None:
-    number = _num(value)
-    return None if number is None else int(number)
-
-
 def devices(visit: VisitFiles) -> dict[str, tuple[Device, Record]]:
     """The school's merged device list (SNMP first, SSH filling the gaps: the same facts
     the scorer and `netsurvey devices` use), each with its newest record for citing."""
@@ -176,51 +164,46 @@ def device_coverage_rows(visit: VisitFiles) -> tuple[DeviceCoverageRow, ...]:
 
 
 def wan_section(visit: VisitFiles) -> WanSection:
-    wan = visit.school.get("wan")
-    wan = wan if isinstance(wan, dict) else {}
-    tests: list[WanTest] = []
-    for record in visit.ok("speedtest"):
-        server = record.details.get("server")
-        rtt_s = record.metric("rtt_s")
-        if rtt_s is None and record.metric("rtt_ms") is not None:
-            rtt_s = (record.metric("rtt_ms") or 0.0) / 1000.0
-        tests.append(
-            WanTest(
-                kind="speedtest",
-                download_bps=record.metric("download_bps"),
-                upload_bps=record.metric("upload_bps"),
-                rtt_s=rtt_s,
-                jitter_s=None,
-                loss_ratio=None,
-                server=clean_optional(server.get("name") if isinstance(server, dict) else None),
-                measurement_id=record.id,
-                started_at=record.started_at,
-            )
+    facts = visit.facts
+    tests = [
+        WanTest(
+            kind="speedtest",
+            download_bps=t.download_bps,
+            upload_bps=t.upload_bps,
+            rtt_s=t.rtt_s,
+            jitter_s=None,
+            loss_ratio=None,
+            server=clean_optional(t.server),
+            measurement_id=t.measurement_id,
+            started_at=t.started_at,
         )
-    for record in visit.ok("latency"):
-        tests.append(
-            WanTest(
-                kind="latency",
-                download_bps=None,
-                upload_bps=None,
-                rtt_s=record.metric("rtt_p50_s"),
-                jitter_s=record.metric("jitter_s"),
-                loss_ratio=record.metric("loss_ratio"),
-                server=None,
-                measurement_id=record.id,
-                started_at=record.started_at,
-            )
+        for t in facts.speed_tests
+    ]
+    tests += [
+        WanTest(
+            kind="latency",
+            download_bps=None,
+            upload_bps=None,
+            rtt_s=t.rtt_p50_s,
+            jitter_s=t.jitter_s,
+            loss_ratio=t.loss_ratio,
+            server=None,
+            measurement_id=t.measurement_id,
+            started_at=t.started_at,
         )
+        for t in facts.latency_runs
+    ]
     ordered = sorted(tests, key=lambda t: (t.kind, t.started_at or ""))
     listed = [
         test
         for kind in dict.fromkeys(t.kind for t in ordered)
         for test in _spread([t for t in ordered if t.kind == kind], WAN_ROWS_PER_KIND)
     ]
+    wan = facts.school.wan
     return WanSection(
-        provider=clean_optional(wan.get("provider")),
-        contract_down_bps=_num(wan.get("down_bps")),
-        contract_up_bps=_num(wan.get("up_bps")),
+        provider=clean_optional(wan.provider) if wan else None,
+        contract_down_bps=wan.down_bps if wan else None,
+        contract_up_bps=wan.up_bps if wan else None,
         tests=tuple(listed),
         more_count=len(ordered) - len(listed),
     )
@@ -341,7 +324,7 @@ def wifi_rooms(visit: VisitFiles) -> tuple[RoomWifi, ...]:
             continue
         strongest: list[float] = []
         for point in survey.ok_points_in(result.room):
-            own = [_signal_of(b) for b in point.bss if not ssids or b.get("ssid") in ssids]
+            own = [b.signal_dbm for b in point.bss if not ssids or b.ssid in ssids]
             present = [value for value in own if value is not None]
             if present:
                 strongest.append(max(present))
@@ -356,11 +339,6 @@ def wifi_rooms(visit: VisitFiles) -> tuple[RoomWifi, ...]:
             )
         )
     return tuple(rooms)
-
-
-def _signal_of(bss: Mapping[str, Any]) -> float | None:
-    value = bss.get("signal_dbm")
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def wifi_radios(found: Mapping[str, tuple[Device, Record]]) -> tuple[RadioRow, ...]:
@@ -383,48 +361,27 @@ def wifi_radios(found: Mapping[str, tuple[Device, Record]]) -> tuple[RadioRow, .
 
 
 def power_section(visit: VisitFiles) -> PowerSection:
-    school = visit.school
-    circuits = {str(c.get("id")): c for c in school.get("circuits") or [] if isinstance(c, dict)}
-    readings: dict[str, Record] = {}
-    for record in visit.ok("power_reading"):
-        key = record.field("cart") or record.field("circuit") or record.device_id
-        if key is not None:
-            readings[str(key)] = record
-    assessed = _assessed_circuit_currents(visit)
+    facts = visit.facts
+    circuits = {c.id: c for c in facts.school.circuits}
+    readings = {r.subject_id: r for r in facts.power_readings}
+    assessed = facts.cart_assessment.measured_circuit_a if facts.cart_assessment else {}
     carts = []
-    for cart in school.get("carts") or []:
-        if not isinstance(cart, dict):
-            continue
-        cart_id = str(cart.get("id", "?"))
-        circuit_id = cart.get("circuit")
-        circuit = circuits.get(str(circuit_id), {})
-        reading = readings.get(cart_id) or readings.get(str(circuit_id))
-        measured_a = reading.metric("current_a") if reading else assessed.get(str(circuit_id))
+    for cart in facts.school.carts:
+        circuit = circuits.get(cart.circuit) if cart.circuit else None
+        reading = readings.get(cart.id) or (readings.get(cart.circuit) if cart.circuit else None)
         carts.append(
             CartRow(
-                cart_id=clean_text(cart_id),
-                room=clean_optional(cart.get("room")),
-                slots_count=_int(cart.get("slots")),
-                charger_w=_num(cart.get("charger_w")),
-                sequencing=clean_optional(cart.get("sequencing")),
-                circuit=clean_optional(circuit_id),
-                breaker_a=_num(circuit.get("breaker_a")),
-                measured_power_w=reading.metric("power_w") if reading else None,
-                measured_current_a=measured_a,
+                cart_id=clean_text(cart.id),
+                room=clean_optional(cart.room),
+                slots_count=cart.slots,
+                charger_w=cart.charger_w,
+                sequencing=clean_optional(cart.sequencing),
+                circuit=clean_optional(cart.circuit),
+                breaker_a=circuit.breaker_a if circuit else None,
+                measured_power_w=reading.power_w if reading else None,
+                measured_current_a=reading.current_a
+                if reading
+                else (assessed.get(cart.circuit) if cart.circuit else None),
             )
         )
     return PowerSection(carts=tuple(carts))
-
-
-def _assessed_circuit_currents(visit: VisitFiles) -> dict[str, float]:
-    """Measured circuit currents (PDU/UPS) that the latest charging-cart assessment used."""
-    records = visit.ok("power_assessment")
-    if not records:
-        return {}
-    found: dict[str, float] = {}
-    for circuit in records[-1].details.get("circuits") or ():
-        if isinstance(circuit, dict) and circuit.get("circuit_id") is not None:
-            value = _num(circuit.get("measured_a"))
-            if value is not None:
-                found[str(circuit["circuit_id"])] = value
-    return found

@@ -24,8 +24,10 @@ from openpyxl.utils import get_column_letter
 from netsurvey.errors import ReportError
 from netsurvey.report.locale import Locale
 from netsurvey.report.messages import Words
+from netsurvey.report.scoresentry import DIMENSIONS, SchoolScores
+from netsurvey.report.scoresmessages import Blocking, BottleneckEntry, MissingNote, UpgradeStep
 from netsurvey.report.text import clean_text
-from netsurvey.report.viewmodel import DIMENSIONS, READINESS_BAR_SCORE, pupils_count
+from netsurvey.report.viewmodel import READINESS_BAR_SCORE, pupils_count
 from netsurvey.report.visitfiles import VisitFiles
 
 PROGRAMME_TARGET_RATIO = 0.9  # national indicator: 90 % of schools with strengthened ICT
@@ -56,12 +58,12 @@ class SummaryRow:
     meets_bar: bool | None  # None: not assessed (incomplete) or no score
     missing: tuple[str, ...]
     complete: bool = True
-    bottleneck_source: Mapping[str, Any] | None = None  # message + params, for Words
-    plan_steps: tuple[Mapping[str, Any], ...] = ()
+    bottleneck_source: BottleneckEntry | None = None  # message + params, for Words
+    plan_steps: tuple[UpgradeStep, ...] = ()
     plan_reaches_bar: bool | None = None
     plan_grade: str | None = None
-    plan_blocking: tuple[Mapping[str, Any], ...] = ()
-    missing_notes: tuple[Mapping[str, Any], ...] = ()  # message ids of ``missing``
+    plan_blocking: tuple[Blocking, ...] = ()
+    missing_notes: tuple[MissingNote, ...] = ()  # message ids of ``missing``
 
 
 def safe_cell_text(value: object) -> str:
@@ -72,82 +74,58 @@ def safe_cell_text(value: object) -> str:
     return text
 
 
-def _num(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
-        return None
-    return float(value)
-
-
-def _map(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
 def _best_download_bps(visit: VisitFiles) -> float | None:
-    downloads = [r.metric("download_bps") for r in visit.ok("speedtest")]
-    known = [d for d in downloads if d is not None]
+    known = [t.download_bps for t in visit.facts.speed_tests if t.download_bps is not None]
     return max(known) if known else None
 
 
+def _upgrade_cost_eur(entry: SchoolScores) -> float | None:
+    """The plan's total; for an older scores file, the sum of its recommendations."""
+    if entry.upgrade_plan is not None and entry.upgrade_plan.total_cost_eur is not None:
+        return entry.upgrade_plan.total_cost_eur
+    costs = [r.cost_eur for r in entry.recommendations if r.cost_eur is not None]
+    return sum(costs) if costs else None
+
+
 def summary_row(
-    entry: Mapping[str, Any], visit: VisitFiles, bar_score: float = READINESS_BAR_SCORE
+    entry: SchoolScores, visit: VisitFiles, bar_score: float = READINESS_BAR_SCORE
 ) -> SummaryRow:
     school = visit.school
-    dimensions = _map(entry.get("dimensions"))
-    overall = _map(entry.get("overall"))
-    bottleneck = _map(entry.get("bottleneck"))
-    recommendations = entry.get("recommendations")
-    costs = [
-        _num(r.get("cost_eur"))
-        for r in (recommendations if isinstance(recommendations, list) else [])
-        if isinstance(r, dict)
-    ]
-    known_costs = [c for c in costs if c is not None]
+    overall = entry.overall
+    scores = {d.key: d.score for d in entry.dimensions}
+    bottleneck = entry.bottleneck
+    plan = entry.upgrade_plan
     pupils = pupils_count(school)
     download_bps = _best_download_bps(visit)
-    devices = _num(school.get("devices_in_use"))
-    complete = overall.get("status") != "incomplete"
-    score = _num(overall.get("score")) if complete else None
-    missing = entry.get("missing")
-    plan = _map(entry.get("upgrade_plan"))
-    steps = plan.get("steps") if plan else recommendations
-    steps = [_map(step) for step in (steps if isinstance(steps, list) else []) if _map(step)]
-    reaches = plan.get("reaches_bar")
-    plan_total = _num(plan.get("total_cost_eur")) if plan else None
+    devices = school.devices_in_use
     return SummaryRow(
-        school_id=clean_text(entry.get("school_id") or visit.info.get("school_id") or "?", 80),
-        name=clean_text(entry.get("name") or school.get("name") or "?"),
-        municipality=clean_text(entry.get("municipality") or school.get("municipality") or "?"),
-        grade=clean_text(overall["grade"], 3) if overall.get("grade") and complete else None,
-        overall_score=score,
-        dimension_scores=tuple(
-            _num(dimensions[d].get("score")) if isinstance(dimensions.get(d), dict) else None
-            for d in DIMENSIONS
-        ),
-        bottleneck_dimension=clean_text(bottleneck["dimension"], 40)
-        if bottleneck.get("dimension")
+        school_id=clean_text(entry.school_id or visit.info.school_id or "?", 80),
+        name=clean_text(entry.name or school.name or "?"),
+        municipality=clean_text(entry.municipality or school.municipality or "?"),
+        grade=clean_text(overall.grade, 3) if overall.grade and overall.complete else None,
+        overall_score=overall.score,
+        dimension_scores=tuple(scores.get(d) for d in DIMENSIONS),
+        bottleneck_dimension=clean_text(bottleneck.dimension, 40)
+        if bottleneck is not None and bottleneck.dimension
         else None,
-        bottleneck_text=clean_text(bottleneck["text"], SUMMARY_TEXT_MAX_CHARS)
-        if bottleneck.get("text")
+        bottleneck_text=clean_text(bottleneck.text, SUMMARY_TEXT_MAX_CHARS)
+        if bottleneck is not None and bottleneck.text
         else None,
         pupils_count=pupils,
         wan_download_per_pupil_bps=download_bps / pupils
         if download_bps is not None and pupils
         else None,
         devices_per_pupil_ratio=devices / pupils if devices is not None and pupils else None,
-        upgrade_cost_eur=plan_total
-        if plan_total is not None
-        else (sum(known_costs) if known_costs else None),
-        meets_bar=None if score is None else score >= bar_score,
-        missing=tuple(clean_text(m) for m in (missing if isinstance(missing, list) else [])),
-        complete=complete,
-        bottleneck_source=bottleneck or None,
-        plan_steps=tuple(steps),
-        plan_reaches_bar=reaches if isinstance(reaches, bool) else None,
-        plan_grade=clean_text(plan["final_grade"], 3) if plan.get("final_grade") else None,
-        plan_blocking=tuple(_map(b) for b in plan.get("blocking") or [] if _map(b)),
-        missing_notes=tuple(
-            _map(n) for n in (entry.get("missing_notes") or []) if isinstance(n, dict)
-        ),
+        upgrade_cost_eur=_upgrade_cost_eur(entry),
+        meets_bar=None if overall.score is None else overall.score >= bar_score,
+        missing=tuple(clean_text(m) for m in entry.missing),
+        complete=overall.complete,
+        bottleneck_source=bottleneck,
+        plan_steps=entry.recommendations if plan is None else plan.steps,
+        plan_reaches_bar=None if plan is None else plan.reaches_bar,
+        plan_grade=clean_text(plan.final_grade, 3) if plan is not None and plan.final_grade else None,
+        plan_blocking=() if plan is None else plan.blocking,
+        missing_notes=entry.missing_notes,
     )
 
 

@@ -8,99 +8,42 @@ Every string that came from a device, a survey or the inventory is cleaned here
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
+from netsurvey.inventory import School
+from netsurvey.records import VisitInfo
 from netsurvey.report import sections
 from netsurvey.report.heatmaps import find_heatmaps
-from netsurvey.report.scoresfile import ScoresFile
+from netsurvey.report.scoresentry import (
+    Benchmark,
+    ClassTestRow,
+    CoverageRow,
+    DimensionScore,
+    FigureRow,
+    Grade,
+    Scenario,
+    SchoolScores,
+    Video,
+)
+from netsurvey.report.scoresfile import ScoresFile, ScoresHeader
+from netsurvey.report.scoresmessages import (
+    Blocking,
+    BottleneckEntry,
+    MissingNote,
+    UpgradePlanEntry,
+    UpgradeStep,
+)
 from netsurvey.report.text import clean_optional, clean_text
 from netsurvey.report.visitfiles import VisitFiles
 
-DIMENSIONS = ("wifi", "lan", "wan", "poe", "power")
-VIDEO_RUNGS = ("360p", "480p", "720p")  # the scoring profile's video_ladder
-FIGURE_ROWS_MAX = 80
+if TYPE_CHECKING:
+    from netsurvey.integrity import IntegrityState
+
 TOP_UPGRADES_COUNT = 3
 READINESS_BAR_SCORE = 60.0  # score(rho=1): every must-pass scenario fits at the design target
-
-
-@dataclass(frozen=True)
-class Grade:
-    score: float | None
-    grade: str | None
-    status: str = "complete"  # "incomplete": evidence is missing, no grade is given
-    missing_dimensions: tuple[str, ...] = ()
-
-    @property
-    def complete(self) -> bool:
-        return self.status != "incomplete"
-
-
-@dataclass(frozen=True)
-class CoverageRow:
-    """How much of a dimension was measured (scores.json ``coverage``)."""
-
-    dimension: str
-    measure: str | None
-    measured: int | None
-    expected: int | None
-    required: int | None
-    complete: bool | None
-    optional: bool
-    missing_items: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class DimensionScore:
-    key: str
-    score: float | None
-    grade: str | None
-    worst_scenario: str | None
-    rho_p90: float | None
-
-
-@dataclass(frozen=True)
-class ScenarioDimension:
-    key: str
-    score: float | None
-    rho_p10: float | None
-    rho_p50: float | None
-    rho_p90: float | None
-    p_pass: float | None
-
-
-@dataclass(frozen=True)
-class Scenario:
-    id: str
-    title: str | None
-    must_pass: bool
-    dimensions: tuple[ScenarioDimension, ...]
-    title_id: str | None = None
-
-    @property
-    def worst(self) -> ScenarioDimension | None:
-        known = [d for d in self.dimensions if d.rho_p90 is not None]
-        return max(known, key=lambda d: d.rho_p90 or 0.0) if known else None
-
-    @property
-    def fits(self) -> bool | None:
-        worst = self.worst
-        return None if worst is None else (worst.rho_p90 or 0.0) <= 1.0
-
-    @property
-    def cannot_carry(self) -> bool:
-        """The worst element cannot carry the load at any share (rho is infinite)."""
-        worst = self.worst
-        return worst is not None and worst.rho_p90 is not None and math.isinf(worst.rho_p90)
-
-    @property
-    def p_pass(self) -> float | None:
-        known = [d.p_pass for d in self.dimensions if d.p_pass is not None]
-        return min(known) if known else None
 
 
 @dataclass(frozen=True)
@@ -111,7 +54,7 @@ class Bottleneck:
     scenario: str | None
     severity: float | None
     text: str | None
-    source: Mapping[str, Any] = field(default_factory=dict)  # message + params, for Words
+    source: BottleneckEntry  # message + params, for Words
 
 
 @dataclass(frozen=True)
@@ -121,11 +64,11 @@ class Upgrade:
     cost_eur: float | None
     score_gain: float | None
     gain_per_keur: float | None
+    source: UpgradeStep  # message + params, for Words
     plan_score: float | None = None  # overall score once this and every earlier step is done
     plan_grade: str | None = None
     dimension: str | None = None
     beyond_bar: bool = False
-    source: Mapping[str, Any] = field(default_factory=dict)  # message + params, for Words
 
 
 @dataclass(frozen=True)
@@ -140,49 +83,13 @@ class UpgradePlan:
     total_cost_eur: float | None
     final_score: float | None
     final_grade: str | None
-    blocking: tuple[Mapping[str, Any], ...]
+    blocking: tuple[Blocking, ...]
     beyond_bar: tuple[Upgrade, ...]
 
     @property
     def blocked_by_catalogue(self) -> bool:
         """Something other than missing measurements keeps the school below the bar."""
-        return any(b.get("message") != "plan.blocked.not_measured" for b in self.blocking)
-
-
-@dataclass(frozen=True)
-class Video:
-    """Highest video rung a whole class can stream (None: not even the lowest), and the
-    next rung up that does not fit (None: the top of the ladder fits)."""
-
-    rung: str | None
-    next_rung: str | None
-    room: str | None
-    scenario: str | None
-
-
-@dataclass(frozen=True)
-class FigureRow:
-    key: str
-    value: float | str | None
-
-
-@dataclass(frozen=True)
-class Benchmark:
-    body: str
-    target_bps: float | None
-    ratio: float | None
-    id: str = ""
-    source: str | None = None
-    metric: str = "wan_down"
-    per_user_mbps: float | None = None
-    min_mbps: float | None = None
-    fixed_mbps: float | None = None
-    basis: str | None = None
-    measured_bps: float | None = None
-    met: bool | None = None
-    min_standard: str | None = None
-    aps_count: int | None = None
-    aps_meeting_count: int | None = None
+        return any(b.message != "plan.blocked.not_measured" for b in self.blocking)
 
 
 @dataclass(frozen=True)
@@ -274,57 +181,6 @@ class Profile:
 
 
 @dataclass(frozen=True)
-class ClassTestRow:
-    """A whole-class test of a room beside the model (scores.json ``class_tests``)."""
-
-    room: str
-    measurement_id: str | None
-    scenario_id: str | None
-    model_pupils: int | None
-    model_rung: str | None
-    model_rho_p90: float | None
-    model_passes: bool | None
-    seats_full: int
-    seats_joined: int
-    sustained: int
-    video_rate_bps: float | None
-    download_bps: float | None
-    upload_bps: float | None
-    fairness: float | None
-    agreement: str  # agree | model_optimistic | model_pessimistic | inconclusive
-    reason: str | None  # why inconclusive: no_full_seats | laptop_limited | no_model
-
-
-def _class_tests(entry: Mapping[str, Any]) -> tuple[ClassTestRow, ...]:
-    rows = []
-    for item in _list(entry.get("class_tests")):
-        data = _map(item)
-        model, measured = _map(data.get("modelled")), _map(data.get("measured"))
-        passes = model.get("passes")
-        rows.append(
-            ClassTestRow(
-                room=clean_text(data.get("room") or "?", 40),
-                measurement_id=clean_optional(data.get("measurement_id"), 80),
-                scenario_id=clean_optional(model.get("scenario_id"), 20),
-                model_pupils=_int(model.get("max_pupils")),
-                model_rung=clean_optional(model.get("rung"), 20),
-                model_rho_p90=_num(model.get("rho_p90")),
-                model_passes=passes if isinstance(passes, bool) else None,
-                seats_full=_int(measured.get("seats_full")) or 0,
-                seats_joined=_int(measured.get("seats_joined")) or 0,
-                sustained=_int(measured.get("video_sustained_count")) or 0,
-                video_rate_bps=_num(measured.get("video_rate_bps")),
-                download_bps=_num(measured.get("aggregate_download_bps")),
-                upload_bps=_num(measured.get("aggregate_upload_bps")),
-                fairness=_num(measured.get("jain_fairness")),
-                agreement=clean_text(data.get("agreement") or "inconclusive", 30),
-                reason=clean_optional(data.get("inconclusive_reason"), 30),
-            )
-        )
-    return tuple(rows)
-
-
-@dataclass(frozen=True)
 class ReportView:
     school_id: str
     school_name: str
@@ -350,7 +206,7 @@ class ReportView:
     poe: tuple[sections.PoeRow, ...]
     power: sections.PowerSection
     plan: UpgradePlan | None = None
-    missing_notes: tuple[Mapping[str, Any], ...] = ()  # message ids of ``missing``
+    missing_notes: tuple[MissingNote, ...] = ()  # message ids of ``missing``
     coverage: tuple[CoverageRow, ...] = ()
     thresholds: tuple[Threshold, ...] | None = None  # None: the profile is not available
     integrity: Integrity | None = None
@@ -358,14 +214,15 @@ class ReportView:
     device_coverage: tuple[sections.DeviceCoverageRow, ...] = ()
 
     @property
-    def cover_notes(self) -> tuple[Any, ...]:
-        """Missing-data notes about the dimensions that keep the assessment incomplete."""
+    def cover_notes(self) -> tuple[MissingNote | str, ...]:
+        """Missing-data notes about the dimensions that keep the assessment incomplete
+        (an older scores file's English sentences start with their dimension)."""
         blocking = set(self.overall.missing_dimensions)
-        notes = self.missing_notes or self.missing
+        notes: tuple[MissingNote | str, ...] = self.missing_notes or self.missing
         return tuple(
             note
             for note in notes
-            if (note.get("dimension") if isinstance(note, Mapping) else note.partition(":")[0])
+            if (note.dimension if isinstance(note, MissingNote) else note.partition(":")[0])
             in blocking
         )
 
@@ -391,27 +248,9 @@ class ReportView:
         return sum(costs) if costs else None
 
 
-def _num(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
-        return None
-    return float(value)
-
-
-def _int(value: Any) -> int | None:
-    number = _num(value)
-    return None if number is None else int(number)
-
-
-def _map(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
+def parse_time(value: str | None) -> datetime | None:
+    """An ISO 8601 time (``Z`` for UTC), or None when absent or unreadable."""
+    if value is None:
         return None
     try:
         return datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -419,143 +258,40 @@ def parse_time(value: Any) -> datetime | None:
         return None
 
 
-def _rho(value: Any) -> float | None:
-    """A rho from scores.json: a number, "inf" (cannot carry the load at all) or null."""
-    if isinstance(value, str) and value.strip().lower() in ("inf", "infinity", "+inf"):
-        return math.inf
-    if isinstance(value, float) and math.isinf(value) and value > 0:
-        return math.inf
-    return _num(value)
-
-
-def _grade(data: Mapping[str, Any]) -> Grade:
-    incomplete = data.get("status") == "incomplete"
-    return Grade(
-        score=None if incomplete else _num(data.get("score")),
-        grade=None if incomplete else clean_optional(data.get("grade"), 3),
-        status="incomplete" if incomplete else "complete",
-        missing_dimensions=tuple(clean_text(d, 40) for d in _list(data.get("missing_dimensions"))),
-    )
-
-
-def _coverage(entry: Mapping[str, Any]) -> tuple[CoverageRow, ...]:
-    rows = []
-    for key, item in _map(entry.get("coverage")).items():
-        data = _map(item)
-        complete = data.get("complete")
-        rows.append(
-            CoverageRow(
-                dimension=clean_text(key, 40),
-                measure=clean_optional(data.get("measure"), 40),
-                measured=_int(data.get("measured")),
-                expected=_int(data.get("expected")),
-                required=_int(data.get("required")),
-                complete=complete if isinstance(complete, bool) else None,
-                optional=bool(data.get("optional")),
-                missing_items=tuple(clean_text(i, 60) for i in _list(data.get("missing_items"))),
-            )
-        )
-    order = {d: i for i, d in enumerate(DIMENSIONS)}
-    return tuple(sorted(rows, key=lambda r: order.get(r.dimension, 99)))
-
-
-def _dimensions(entry: Mapping[str, Any]) -> tuple[DimensionScore, ...]:
-    given = _map(entry.get("dimensions"))
-    keys = list(DIMENSIONS) + sorted(k for k in given if k not in DIMENSIONS)
-    rows = []
-    for key in keys:
-        data = _map(given.get(key))
-        rows.append(
-            DimensionScore(
-                key=clean_text(key, 40),
-                score=_num(data.get("score")),
-                grade=clean_optional(data.get("grade"), 3),
-                worst_scenario=clean_optional(data.get("worst_scenario"), 20),
-                rho_p90=_rho(data.get("rho_p90")),
-            )
-        )
-    return tuple(rows)
-
-
-def _scenarios(entry: Mapping[str, Any]) -> tuple[Scenario, ...]:
-    scenarios = []
-    for item in _list(entry.get("scenarios")):
-        data = _map(item)
-        if not data.get("id"):
-            continue
-        dims = _map(data.get("dimensions"))
-        scenarios.append(
-            Scenario(
-                id=clean_text(data["id"], 20),
-                title=clean_optional(data.get("title")),
-                title_id=clean_optional(data.get("title_id"), 60),
-                must_pass=bool(data.get("must_pass")),
-                dimensions=tuple(
-                    ScenarioDimension(
-                        key=clean_text(key, 40),
-                        score=_num(_map(d).get("score")),
-                        rho_p10=_rho(_map(d).get("rho_p10")),
-                        rho_p50=_rho(_map(d).get("rho_p50")),
-                        rho_p90=_rho(_map(d).get("rho_p90")),
-                        p_pass=_num(_map(d).get("p_pass")),
-                    )
-                    for key, d in sorted(
-                        dims.items(),
-                        key=lambda kv: DIMENSIONS.index(kv[0]) if kv[0] in DIMENSIONS else 99,
-                    )
-                ),
-            )
-        )
-    return tuple(scenarios)
-
-
-def _bottleneck(entry: Mapping[str, Any]) -> Bottleneck | None:
-    data = _map(entry.get("bottleneck"))
-    if not data:
+def _bottleneck(found: BottleneckEntry | None) -> Bottleneck | None:
+    if found is None:
         return None
     return Bottleneck(
-        dimension=clean_optional(data.get("dimension"), 40),
-        element=clean_optional(data.get("element")),
-        room=clean_optional(data.get("room")),
-        scenario=clean_optional(data.get("scenario"), 20),
-        severity=_rho(data.get("severity")),
-        text=clean_optional(data.get("text"), 600),
-        source=data,
+        dimension=clean_optional(found.dimension, 40),
+        element=clean_optional(found.element),
+        room=clean_optional(found.room),
+        scenario=clean_optional(found.scenario, 20),
+        severity=found.severity,
+        text=clean_optional(found.text, 600),
+        source=found,
     )
 
 
-def _upgrades(entry: Mapping[str, Any]) -> tuple[Upgrade, ...]:
-    return _upgrade_rows(_list(entry.get("recommendations")))
-
-
-def _upgrade_rows(items: list[Any]) -> tuple[Upgrade, ...]:
-    upgrades = []
-    for item in items:
-        data = _map(item)
-        if not data:
-            continue
-        upgrades.append(
-            Upgrade(
-                id=clean_text(data.get("id", "?"), 60),
-                title=clean_text(data.get("title") or data.get("id") or "?"),
-                cost_eur=_num(data.get("cost_eur")),
-                score_gain=_num(data.get("score_gain")),
-                gain_per_keur=_num(data.get("gain_per_keur")),
-                plan_score=_num(data.get("plan_score")),
-                plan_grade=clean_text(data.get("plan_grade"), 4)
-                if data.get("plan_grade")
-                else None,
-                dimension=clean_optional(data.get("dimension"), 40),
-                beyond_bar=data.get("beyond_bar") is True,
-                source=data,
-            )
+def _upgrade_rows(steps: tuple[UpgradeStep, ...]) -> tuple[Upgrade, ...]:
+    return tuple(
+        Upgrade(
+            id=clean_text(step.id or "?", 60),
+            title=clean_text(step.title or step.id or "?"),
+            cost_eur=step.cost_eur,
+            score_gain=step.score_gain,
+            gain_per_keur=step.gain_per_keur,
+            source=step,
+            plan_score=step.plan_score,
+            plan_grade=clean_text(step.plan_grade, 4) if step.plan_grade else None,
+            dimension=clean_optional(step.dimension, 40),
+            beyond_bar=step.beyond_bar,
         )
-    return tuple(upgrades)
+        for step in steps
+    )
 
 
-def _plan(entry: Mapping[str, Any], upgrades: tuple[Upgrade, ...]) -> UpgradePlan | None:
-    data = _map(entry.get("upgrade_plan"))
-    if not data:
+def _plan(plan: UpgradePlanEntry | None, upgrades: tuple[Upgrade, ...]) -> UpgradePlan | None:
+    if plan is None:
         if not upgrades:
             return None
         costs = [u.cost_eur for u in upgrades if u.cost_eur is not None]
@@ -569,133 +305,39 @@ def _plan(entry: Mapping[str, Any], upgrades: tuple[Upgrade, ...]) -> UpgradePla
             blocking=(),
             beyond_bar=(),
         )
-    reaches = data.get("reaches_bar")
     return UpgradePlan(
-        reaches_bar=reaches if isinstance(reaches, bool) else None,
-        already_at_bar=data.get("already_at_bar") is True,
-        steps=_upgrade_rows(_list(data.get("steps"))),
-        total_cost_eur=_num(data.get("total_cost_eur")),
-        final_score=_num(data.get("final_score")),
-        final_grade=clean_optional(data.get("final_grade"), 3),
-        blocking=tuple(_map(b) for b in _list(data.get("blocking")) if _map(b)),
-        beyond_bar=_upgrade_rows(_list(data.get("beyond_bar"))),
+        reaches_bar=plan.reaches_bar,
+        already_at_bar=plan.already_at_bar,
+        steps=_upgrade_rows(plan.steps),
+        total_cost_eur=plan.total_cost_eur,
+        final_score=plan.final_score,
+        final_grade=clean_optional(plan.final_grade, 3),
+        blocking=plan.blocking,
+        beyond_bar=_upgrade_rows(plan.beyond_bar),
     )
 
 
-def _rung_of(value: Any) -> str | None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        value = f"{int(value)}p"
-    if isinstance(value, str):
-        rung = value.lower().removeprefix("video_")
-        if rung in VIDEO_RUNGS:
-            return rung
-    return None
-
-
-def _next_rung(rung: str | None) -> str | None:
-    if rung is None:
-        return VIDEO_RUNGS[0]
-    index = VIDEO_RUNGS.index(rung)
-    return VIDEO_RUNGS[index + 1] if index + 1 < len(VIDEO_RUNGS) else None
-
-
-def _video(figures: Mapping[str, Any]) -> Video | None:
-    """``figures.sustainable_video`` as the scorer writes it: {scenario, rung, worst_room}."""
-    raw = figures.get("sustainable_video")
-    if isinstance(raw, dict) and "rung" in raw:
-        rung = _rung_of(raw.get("rung"))
-        if raw.get("rung") is not None and rung is None:
-            return None  # a rung this report does not know: say nothing rather than guess
-        return Video(
-            rung=rung,
-            next_rung=_next_rung(rung),
-            room=clean_optional(raw.get("worst_room"), 40),
-            scenario=clean_optional(raw.get("scenario"), 20),
-        )
-    rung = _rung_of(raw)
-    if rung is None:
-        return None
-    return Video(rung=rung, next_rung=_next_rung(rung), room=None, scenario=None)
-
-
-def _flatten_figures(prefix: str, value: Any, rows: list[FigureRow], depth: int = 0) -> None:
-    if len(rows) >= FIGURE_ROWS_MAX:
-        return
-    if isinstance(value, dict) and depth < 3:
-        for key, inner in value.items():
-            _flatten_figures(f"{prefix}.{key}" if prefix else str(key), inner, rows, depth + 1)
-        return
-    if isinstance(value, list):
-        shown: float | str | None = ", ".join(clean_text(v, 40) for v in value[:20])
-    else:
-        number = _num(value)
-        shown = number if number is not None else clean_optional(value)
-    rows.append(FigureRow(key=clean_text(prefix, 120), value=shown))
-
-
-def _figure_rows(figures: Mapping[str, Any]) -> tuple[FigureRow, ...]:
-    rows: list[FigureRow] = []
-    for key, value in figures.items():
-        if key not in ("benchmarks", "sustainable_video"):
-            _flatten_figures(str(key), value, rows)
-    return tuple(rows)
-
-
-def _benchmarks(figures: Mapping[str, Any]) -> tuple[Benchmark, ...]:
-    rows = []
-    for item in _list(figures.get("benchmarks")):
-        data = _map(item)
-        if not data:
-            continue
-        met = data.get("met")
-        metric = data.get("metric")
-        rows.append(
-            Benchmark(
-                body=clean_text(data.get("body", "?")),
-                target_bps=_num(data.get("target_bps")),
-                ratio=_num(data.get("ratio"))
-                if data.get("ratio") is not None
-                else _num(data.get("aps_meeting_ratio")),
-                id=clean_text(data.get("id", ""), 40),
-                source=clean_optional(data.get("source"), 400),
-                metric=metric if metric in ("wan_down", "wan_up", "wifi_standard") else "wan_down",
-                per_user_mbps=_num(data.get("per_user_mbps")),
-                min_mbps=_num(data.get("min_mbps")),
-                fixed_mbps=_num(data.get("fixed_mbps")),
-                basis=clean_optional(data.get("basis"), 20),
-                measured_bps=_num(data.get("measured_p10_bps")),
-                met=met if isinstance(met, bool) else None,
-                min_standard=clean_optional(data.get("min_standard"), 8),
-                aps_count=_int(data.get("aps_count")),
-                aps_meeting_count=_int(data.get("aps_meeting_count")),
-            )
-        )
-    return tuple(rows)
-
-
-def _equipment(info: Mapping[str, Any]) -> Equipment:
-    laptop = _map(info.get("laptop"))
-    interface = _map(info.get("interface"))
-    kind = interface.get("kind") or interface.get("type")
-    if not isinstance(kind, str):
-        kind = "wifi" if interface.get("bssid") or interface.get("ssid") else None
+def _equipment(info: VisitInfo, school: School) -> Equipment:
+    laptop = info.texts("laptop")
+    interface = info.texts("interface")
+    named_kind = interface.get("kind") or interface.get("type")
+    if not named_kind:
+        named_kind = "wifi" if interface.get("bssid") or interface.get("ssid") else None
     kind = {"wired": "wired", "ethernet": "wired", "wifi": "wifi", "wireless": "wifi"}.get(
-        str(kind).lower() if kind else ""
+        named_kind.lower() if named_kind else ""
     )
     detail = [
         f"{k} {clean_text(v, 60)}"
         for k, v in interface.items()
         if k in ("bssid", "ssid", "speed_mbps", "driver", "mac") and v not in (None, "")
     ]
-    tools = _map(info.get("tools"))
+    tools = info.texts("tools")
     return Equipment(
         laptop_host=clean_optional(laptop.get("host"), 80),
         laptop_os=clean_optional(laptop.get("os"), 120),
         python=clean_optional(laptop.get("python"), 20),
         interface_name=clean_optional(
-            interface.get("name")
-            or interface.get("interface")
-            or _map(_map(info.get("school")).get("survey")).get("interface"),
+            interface.get("name") or interface.get("interface") or school.survey.interface,
             40,
         ),
         interface_kind=kind,
@@ -753,12 +395,11 @@ def thresholds_of(
 EVIDENCE_ROWS_PER_FIGURE = 25
 
 
-def _evidence(entry: Mapping[str, Any], visit: VisitFiles) -> tuple[Evidence, ...]:
+def _evidence(entry: SchoolScores, visit: VisitFiles) -> tuple[Evidence, ...]:
     records = visit.by_id()
     rows = []
-    for item in _list(entry.get("evidence")):
-        data = _map(item)
-        all_ids = [str(i) for i in _list(data.get("measurement_ids"))]
+    for item in entry.evidence:
+        all_ids = list(item.measurement_ids)
         ids = all_ids[:EVIDENCE_ROWS_PER_FIGURE]
         measurements = []
         for measurement_id in ids:
@@ -781,7 +422,7 @@ def _evidence(entry: Mapping[str, Any], visit: VisitFiles) -> tuple[Evidence, ..
             )
         rows.append(
             Evidence(
-                figure=clean_text(data.get("figure", "?"), 80),
+                figure=clean_text(item.figure or "?", 80),
                 measurements=tuple(measurements),
                 more_count=len(all_ids) - len(ids),
             )
@@ -789,50 +430,44 @@ def _evidence(entry: Mapping[str, Any], visit: VisitFiles) -> tuple[Evidence, ..
     return tuple(rows)
 
 
-def _provenance(entry: Mapping[str, Any], visit: VisitFiles) -> Provenance:
+def _provenance(entry: SchoolScores, visit: VisitFiles) -> Provenance:
     info = visit.info
-    tools = _map(info.get("tools"))
-    inventory = _map(info.get("inventory"))
+    tools = info.texts("tools")
+    inventory = info.texts("inventory")
     return Provenance(
-        visit_id=clean_optional(info.get("visit_id"), 80),
+        visit_id=clean_optional(info.visit_id, 80),
         visit_dir=visit.path,
-        started_at=parse_time(info.get("started_at")),
-        operator=clean_optional(info.get("operator")),
-        netsurvey_version=clean_optional(info.get("netsurvey_version"), 40),
+        started_at=parse_time(info.started_at),
+        operator=clean_optional(info.operator),
+        netsurvey_version=clean_optional(info.text("netsurvey_version"), 40),
         tools=tuple(
             (clean_text(name, 60), clean_text(version, 60))
             for name, version in sorted(tools.items())
         ),
         inventory_sha256=clean_optional(inventory.get("sha256"), 64),
         manifest_sha256=visit.manifest_sha256,
-        scored_manifest_sha256=clean_optional(entry.get("visit_manifest_sha256"), 64),
+        scored_manifest_sha256=clean_optional(entry.visit_manifest_sha256, 64),
         records_count=len(visit.records),
         skipped_lines=visit.skipped_lines,
-        equipment=_equipment(info),
+        equipment=_equipment(info, visit.school),
     )
 
 
-def _profile(scores: ScoresFile) -> Profile:
-    profile = scores.profile
-    header = scores.header
+def _profile(header: ScoresHeader) -> Profile:
     return Profile(
-        name=clean_optional(profile.get("name"), 60),
-        version=clean_optional(profile.get("version"), 30),
-        sha256=clean_optional(profile.get("sha256"), 64),
-        draws=_int(header.get("draws")),
-        seed=_int(header.get("seed")),
-        generated_at=parse_time(header.get("generated_at")),
-        scorer_version=clean_optional(header.get("netsurvey_version"), 40),
+        name=clean_optional(header.profile_name, 60),
+        version=clean_optional(header.profile_version, 30),
+        sha256=clean_optional(header.profile_sha256, 64),
+        draws=header.draws,
+        seed=header.seed,
+        generated_at=parse_time(header.generated_at),
+        scorer_version=clean_optional(header.netsurvey_version, 40),
     )
 
 
-def pupils_count(school: Mapping[str, Any]) -> int | None:
-    pupils = school.get("pupils")
-    if isinstance(pupils, dict):
-        counts = [_int(v) for v in pupils.values()]
-        known = [c for c in counts if c is not None]
-        return sum(known) if known else None
-    return _int(pupils)
+def pupils_count(school: School) -> int | None:
+    """Pupils by grade summed; None when the inventory does not say."""
+    return sum(school.pupils.values()) if school.pupils else None
 
 
 def meets_bar(overall: Grade, bar_score: float = READINESS_BAR_SCORE) -> bool | None:
@@ -841,7 +476,9 @@ def meets_bar(overall: Grade, bar_score: float = READINESS_BAR_SCORE) -> bool | 
     return overall.score >= bar_score
 
 
-def integrity_view(state: Any, visit_dir: Path | None = None) -> Integrity | None:
+def integrity_view(
+    state: IntegrityState | None, visit_dir: Path | None = None
+) -> Integrity | None:
     """The IntegrityState (netsurvey.integrity) as shown in the report, with the
     signature's state when the visit is signed."""
     if state is None:
@@ -863,39 +500,38 @@ def integrity_view(state: Any, visit_dir: Path | None = None) -> Integrity | Non
 
 
 def build_view(
-    entry: Mapping[str, Any],
+    entry: SchoolScores,
     scores: ScoresFile,
     visit: VisitFiles,
     heatmap_dir: Path | None = None,
 ) -> ReportView:
     """The view model for one school's report. ``heatmap_dir`` defaults to ``visit/out``."""
     school = visit.school
-    figures = _map(entry.get("figures"))
     found_devices = sections.devices(visit)
-    overall = _grade(_map(entry.get("overall")))
+    overall = entry.overall
     heatmaps = find_heatmaps(heatmap_dir or visit.path / "out")
-    upgrades = _upgrades(entry)
-    profile = _profile(scores)
+    upgrades = _upgrade_rows(entry.recommendations)
+    profile = _profile(scores.header)
     return ReportView(
-        school_id=clean_text(entry.get("school_id") or visit.info.get("school_id") or "?", 80),
-        school_name=clean_text(entry.get("name") or school.get("name") or "?"),
-        municipality=clean_optional(entry.get("municipality") or school.get("municipality")),
-        address=clean_optional(school.get("address")),
+        school_id=clean_text(entry.school_id or visit.info.school_id or "?", 80),
+        school_name=clean_text(entry.name or school.name or "?"),
+        municipality=clean_optional(entry.municipality or school.municipality),
+        address=clean_optional(school.address),
         pupils_count=pupils_count(school),
         overall=overall,
         meets_bar=meets_bar(overall),
-        dimensions=_dimensions(entry),
-        bottleneck=_bottleneck(entry),
+        dimensions=entry.dimensions,
+        bottleneck=_bottleneck(entry.bottleneck),
         upgrades=upgrades,
-        plan=_plan(entry, upgrades),
-        coverage=_coverage(entry),
+        plan=_plan(entry.upgrade_plan, upgrades),
+        coverage=entry.coverage,
         thresholds=thresholds_of(profile.name, profile.sha256),
-        scenarios=_scenarios(entry),
-        video=_video(figures),
-        figures=_figure_rows(figures),
-        benchmarks=_benchmarks(figures),
-        missing=tuple(clean_text(m) for m in _list(entry.get("missing"))),
-        missing_notes=tuple(_map(n) for n in _list(entry.get("missing_notes")) if _map(n)),
+        scenarios=entry.scenarios,
+        video=entry.video,
+        figures=entry.figures,
+        benchmarks=entry.benchmarks,
+        missing=tuple(clean_text(m) for m in entry.missing),
+        missing_notes=entry.missing_notes,
         evidence=_evidence(entry, visit),
         provenance=_provenance(entry, visit),
         profile=profile,
@@ -908,6 +544,6 @@ def build_view(
         ),
         poe=sections.poe_rows(found_devices),
         power=sections.power_section(visit),
-        class_tests=_class_tests(entry),
+        class_tests=entry.class_tests,
         device_coverage=sections.device_coverage_rows(visit),
     )

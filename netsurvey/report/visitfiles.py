@@ -1,11 +1,10 @@
-"""A visit as the report sees it: built from ``records.read_visit`` (the one reader of
-measurements.jsonl), with the school's merged device list (``netsurvey.devices``), so
-the report's LAN and PoE tables show the same device facts as the score and
-`netsurvey devices`.
+"""A visit as the report sees it: the visit's facts (``netsurvey.facts``, built from
+``records.read_visit``, the one reader of measurements.jsonl) plus what only a report
+needs: the manifest digest and the records cited in the evidence appendix.
 
-A torn last line is skipped and counted, as records.py does; a record that
-records.py refuses (newer schema, unknown status) refuses the report too, as it does
-`score` and `summary`.
+A torn last line is skipped and counted, as records.py does; a record that records.py
+refuses (newer schema, unknown status) refuses the report too, as it does `score` and
+`summary`.
 """
 
 from __future__ import annotations
@@ -13,18 +12,27 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from netsurvey.devices import MergedDevice, merged_devices
+from netsurvey.devices import MergedDevice
 from netsurvey.errors import RecordsError
-from netsurvey.records import Measurement, Visit, manifest_digest, read_manifest, read_visit
+from netsurvey.facts import VisitFacts, load_facts
+from netsurvey.inventory import School
+from netsurvey.jsontypes import JsonObject
+from netsurvey.numbers import finite_float
+from netsurvey.records import (
+    Measurement,
+    Visit,
+    VisitInfo,
+    manifest_digest,
+    read_manifest,
+    read_visit,
+)
 
 logger = logging.getLogger(__name__)
 
 VISIT_FILE = "visit.json"
-MEASUREMENTS_FILE = "measurements.jsonl"
 
 
 @dataclass(frozen=True)
@@ -36,45 +44,45 @@ class RawFile:
 
 @dataclass(frozen=True)
 class Record:
-    """One measurements.jsonl line, with only the fields a report needs."""
+    """One record as the evidence appendix cites it."""
 
     id: str
     probe: str
     status: str
     device_id: str | None
-    host: str | None
     started_at: str | None
     tool: str | None
     tool_version: str | None
-    metrics: Mapping[str, Any]
-    details: Mapping[str, Any]
-    params: Mapping[str, Any]
+    metrics: Mapping[str, float | None]
     raw: tuple[RawFile, ...]
 
     def metric(self, name: str) -> float | None:
-        value = self.metrics.get(name)
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return None
-        if value != value:  # NaN
-            return None
-        return float(value)
-
-    def field(self, name: str) -> Any:
-        """A value from params, then details (where survey tools put room, floor, ...)."""
-        if name in self.params:
-            return self.params[name]
-        return self.details.get(name)
+        return finite_float(self.metrics.get(name))
 
 
 @dataclass(frozen=True)
 class VisitFiles:
     path: Path
-    info: Mapping[str, Any]
+    facts: VisitFacts
     records: tuple[Record, ...]
     manifest_sha256: str | None
     skipped_lines: int
-    devices: Mapping[str, MergedDevice] = field(default_factory=dict)
-    visit: Visit | None = None  # the visit as records.py read it (read once per report)
+
+    @property
+    def info(self) -> VisitInfo:
+        return self.facts.visit.info
+
+    @property
+    def school(self) -> School:
+        return self.facts.school
+
+    @property
+    def devices(self) -> Mapping[str, MergedDevice]:
+        return self.facts.devices
+
+    @property
+    def visit(self) -> Visit:
+        return self.facts.visit
 
     def ok(self, probe: str) -> tuple[Record, ...]:
         return tuple(r for r in self.records if r.probe == probe and r.status == "ok")
@@ -82,13 +90,8 @@ class VisitFiles:
     def by_id(self) -> dict[str, Record]:
         return {r.id: r for r in self.records}
 
-    @property
-    def school(self) -> Mapping[str, Any]:
-        school = self.info.get("school")
-        return school if isinstance(school, dict) else {}
 
-
-def _load_json_object(path: Path) -> dict[str, Any]:
+def _load_json_object(path: Path) -> JsonObject:
     try:
         text = path.read_bytes().decode("utf-8", errors="replace")
     except OSError as exc:
@@ -107,33 +110,24 @@ def _load_json_object(path: Path) -> dict[str, Any]:
     return data
 
 
-def _as_str(value: Any) -> str | None:
-    if value is None:
-        return None
-    return value if isinstance(value, str) else str(value)
-
-
 def _record(measurement: Measurement) -> Record:
-    target = measurement.target
     return Record(
         id=measurement.id,
         probe=measurement.probe,
         status=measurement.status,
-        device_id=_as_str(target.get("device_id")),
-        host=_as_str(target.get("host")),
+        device_id=measurement.device_id,
         started_at=measurement.started_at,
-        tool=_as_str(measurement.tool),
-        tool_version=_as_str(measurement.tool_version),
+        tool=None if measurement.tool is None else str(measurement.tool),
+        tool_version=None if measurement.tool_version is None else str(measurement.tool_version),
         metrics=measurement.metrics,
-        details=measurement.details,
-        params=measurement.params,
         raw=tuple(RawFile(r.path, r.sha256, r.bytes) for r in measurement.raw),
     )
 
 
-def read_visit_info(visit_dir: Path) -> dict[str, Any]:
-    """Only visit.json (cheap: for naming outputs before the real work)."""
-    return _load_json_object(Path(visit_dir) / VISIT_FILE)
+def read_visit_school_id(visit_dir: Path) -> str | None:
+    """Only visit.json's school id (cheap: for naming outputs before the real work)."""
+    school_id = _load_json_object(Path(visit_dir) / VISIT_FILE).get("school_id")
+    return school_id if isinstance(school_id, str) else None
 
 
 def manifest_sha256(visit_dir: Path) -> str | None:
@@ -150,12 +144,10 @@ def visit_files(visit: Visit) -> VisitFiles:
     """The report's view of a visit already read (and checked) through records.py."""
     return VisitFiles(
         path=visit.directory.resolve(),
-        info=dict(visit.info.data),
+        facts=load_facts(visit),
         records=tuple(_record(m) for m in visit.measurements),
         manifest_sha256=manifest_sha256(visit.directory),
         skipped_lines=len(visit.skipped_lines),
-        devices=merged_devices(visit),
-        visit=visit,
     )
 
 

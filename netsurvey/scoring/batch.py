@@ -220,7 +220,7 @@ def _add_power_rows(
 ) -> None:
     """One school's cart and circuit rows; fills its (C, K) cart -> circuit matrix in place."""
     circuit_ids = {c.id: k for k, c in enumerate(school.circuits)}
-    rows["powered"].append([float(cart.slots_at_once) for cart in school.carts])
+    rows["powered"].append([float(cart.concurrent_slots) for cart in school.carts])
     rows["charger"].append(
         [
             profile.power.charger_w if cart.charger_w is None else cart.charger_w
@@ -231,8 +231,11 @@ def _add_power_rows(
         if cart.circuit is not None:
             cart_to_circuit[c, circuit_ids[cart.circuit]] = 1.0
     rows["breaker"].append([c.breaker_a for c in school.circuits])
-    rows["other"].append([c.other_loads_w for c in school.circuits])
-    rows["measured"].append([nan_if_none(c.measured_a) for c in school.circuits])
+    other_default_w = profile.power.other_loads_w  # not declared: the profile's default
+    rows["other"].append(
+        [other_default_w if c.other_loads_w is None else c.other_loads_w for c in school.circuits]
+    )
+    rows["measured"].append([nan_if_none(school.measured_a.get(c.id)) for c in school.circuits])
     rows["rcd"].append([nan_if_none(c.rcd_ma) for c in school.circuits])
 
 
@@ -260,8 +263,8 @@ def build_batch(schools: tuple[SchoolFeatures, ...], profile: Profile, seed: int
     return Batch(
         schools=schools,
         keys=keys_array(seed, [s.id for s in schools]),
-        students=np.array([s.students for s in schools], dtype=float),
-        staff=np.array([s.staff for s in schools], dtype=float),
+        students=np.array([s.students or 0 for s in schools], dtype=float),
+        staff=np.array([s.staff_or(profile.background.staff_default) for s in schools], float),
         device_ratio=np.array([s.device_ratio for s in schools], dtype=float),
         room_mask=_pad([[True] * len(s.rooms) for s in schools], False, bool),
         pupils=_pad(rows["pupils"], 0.0, float),

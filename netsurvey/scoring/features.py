@@ -8,14 +8,18 @@ missing, never scored as zero.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from netsurvey.fields import duplicate_id
+from netsurvey.errors import ProfileError
+from netsurvey.fields import Node, duplicate_id, load_document
+from netsurvey.power.spec import Cart as Cart
+from netsurvey.power.spec import Circuit as Circuit
 from netsurvey.scoring.coverage import CoverageFacts
 from netsurvey.scoring.notes import Note
+from netsurvey.scoring.notes import listed as listed_items
 from netsurvey.scoring.phy import MAX_WIDTH_MHZ, STANDARDS
-from netsurvey.scoring.yamlsource import Node, load_document
 
 FEATURES_SCHEMA_VERSION = 1
 
@@ -63,33 +67,12 @@ class Wan:
 
 
 @dataclass(frozen=True)
-class Cart:
-    id: str
-    slots: int
-    charger_w: float | None
-    slots_at_once: int
-    circuit: str | None
-    battery_wh: float | None
-
-
-@dataclass(frozen=True)
-class Circuit:
-    id: str
-    breaker_a: float
-    other_loads_w: float
-    rcd_ma: float | None
-    # Measured rms current with the carts charging (PDU, UPS or clamp meter); when known it
-    # replaces the modelled current of the circuit.
-    measured_a: float | None = None
-
-
-@dataclass(frozen=True)
 class SchoolFeatures:
     id: str
     name: str
     municipality: str | None
-    students: int
-    staff: int
+    students: int | None  # None: neither grades nor classrooms say (noted; counts no load)
+    staff: int | None  # None: not given; the model takes the profile's default
     client_standard: str
     client_streams: int
     device_ratio: float
@@ -99,15 +82,22 @@ class SchoolFeatures:
     wan: Wan | None
     carts: tuple[Cart, ...]
     circuits: tuple[Circuit, ...]
+    # Measured rms current per circuit id with the carts charging (PDU, UPS or clamp
+    # meter); where known it replaces the modelled current of that circuit.
+    measured_a: Mapping[str, float] = field(default_factory=dict)
     visit: str | None = None
     missing: tuple[Note, ...] = ()  # what is not measured, as ids (scoring/notes.py)
     evidence: tuple[tuple[str, tuple[str, ...]], ...] = ()
     skipped_rooms: tuple[tuple[str, str], ...] = ()  # (room id, reason) not surveyed on purpose
     coverage: CoverageFacts | None = None  # counted from a visit's records; None: derived
 
-    @property
-    def users(self) -> int:
-        return self.students + self.staff
+    def staff_or(self, default: int) -> int:
+        """The staff count, or ``default`` (the profile's) when the school does not say."""
+        return self.staff if self.staff is not None else default
+
+    def users(self, default_staff: int) -> int:
+        """Students and staff (``default_staff`` when the staff count is not given)."""
+        return (self.students or 0) + self.staff_or(default_staff)
 
     def coverage_facts(self) -> CoverageFacts:
         """What the evidence covers. Planning mode: a room with an RSSI is surveyed, a
@@ -238,29 +228,37 @@ def _wan(node: Node) -> Wan:
 
 def _cart(node: Node) -> Cart:
     node.check_keys({"id", "slots", "charger_w", "slots_at_once", "circuit", "battery_wh"})
-    slots = node.get("slots").integer(1, 200)
     at_once = _opt_int(node, "slots_at_once", 1, 200)
     circuit = node.opt("circuit")
     return Cart(
         id=node.get("id").ident(),
-        slots=slots,
+        slots=node.get("slots").integer(1, 200),
         charger_w=_opt_number(node, "charger_w", 1, 500),
-        slots_at_once=min(at_once, slots) if at_once is not None else slots,
+        sequencing="all" if at_once is None else "sequenced",
+        slots_at_once=at_once,
         circuit=circuit.text() if circuit is not None else None,
         battery_wh=_opt_number(node, "battery_wh", 1, 500),
     )
 
 
-def _circuit(node: Node) -> Circuit:
+def _circuit(node: Node) -> tuple[Circuit, float | None]:
+    """A circuit and its measured current, if the planner gives one (``measured_a``)."""
     node.check_keys({"id", "breaker_a", "other_loads_w", "rcd_ma", "measured_a"})
-    other = _opt_number(node, "other_loads_w", 0, 100_000)
-    return Circuit(
+    circuit = Circuit(
         id=node.get("id").ident(),
         breaker_a=node.get("breaker_a").number(1, 125),
-        other_loads_w=other if other is not None else 0.0,
+        other_loads_w=_opt_number(node, "other_loads_w", 0, 100_000),
         rcd_ma=_opt_number(node, "rcd_ma", 1, 1000),
-        measured_a=_opt_number(node, "measured_a", 0, 200),
     )
+    return circuit, _opt_number(node, "measured_a", 0, 200)
+
+
+def other_loads_notes(carts: Iterable[Cart], circuits: Iterable[Circuit]) -> tuple[Note, ...]:
+    """A note when a circuit that feeds a cart declares no other loads: the model takes
+    the profile's default for it (circuits without carts do not count in the score)."""
+    fed = {cart.circuit for cart in carts}
+    undeclared = [c.id for c in circuits if c.other_loads_w is None and c.id in fed]
+    return (Note.of("power_other_loads_assumed", items=listed_items(undeclared)),) if undeclared else ()
 
 
 def _unique(node: Node, ids: list[str], what: str) -> None:
@@ -309,7 +307,8 @@ def school_from_node(node: Node) -> SchoolFeatures:
     aps = tuple(_ap(item) for item in listed("aps"))
     switches = tuple(_switch(item) for item in listed("switches"))
     carts = tuple(_cart(item) for item in listed("carts"))
-    circuits = tuple(_circuit(item) for item in listed("circuits"))
+    circuits_measured = [_circuit(item) for item in listed("circuits")]
+    circuits = tuple(circuit for circuit, _ in circuits_measured)
     for key, items in (
         ("rooms", rooms),
         ("aps", aps),
@@ -358,6 +357,8 @@ def school_from_node(node: Node) -> SchoolFeatures:
         wan=_wan(wan) if wan is not None else None,
         carts=carts,
         circuits=circuits,
+        measured_a={c.id: amps for c, amps in circuits_measured if amps is not None},
+        missing=other_loads_notes(carts, circuits),
         skipped_rooms=skipped,
     )
 
@@ -379,5 +380,5 @@ def parse_features(tree: Node) -> tuple[SchoolFeatures, ...]:
 
 def load_features(path: Path) -> tuple[SchoolFeatures, ...]:
     """Read a planning-mode features file."""
-    tree, _ = load_document(path)
+    tree, _ = load_document(path, ProfileError)
     return parse_features(tree)

@@ -25,13 +25,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import statistics
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from netsurvey.devices import MergedDevice, merged_devices
 from netsurvey.errors import RecordsError
-from netsurvey.records import Measurement, Visit, read_visit
+from netsurvey.facts import VisitFacts, load_facts
+from netsurvey.inventory import DeviceSpec, School
+from netsurvey.inventory import Room as InventoryRoom
+from netsurvey.records import Visit, read_visit
 from netsurvey.scoring.coverage import CoverageFacts
 from netsurvey.scoring.features import (
     AccessPoint,
@@ -41,11 +43,15 @@ from netsurvey.scoring.features import (
     SchoolFeatures,
     Switch,
     Wan,
+    other_loads_notes,
 )
 from netsurvey.scoring.notes import Note
+from netsurvey.scoring.ports import find_interface, find_poe_port, interface_matches
 from netsurvey.scoring.profile import Profile, load_profile
+from netsurvey.wifi.points import SurveyPoint
 from netsurvey.wifi.serving import bssid_of, room_serving, serving_bss
-from netsurvey.wifi.store import current_point_records
+from probes.device import Device, Interface
+from probes.wifi_parsers import Bss
 
 logger = logging.getLogger(__name__)
 
@@ -54,99 +60,62 @@ ASSUMED_AP_STREAMS = 2  # a school AP's spatial streams when nothing says (noted
 MBPS = 1e6
 
 
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
 def _radio_key(bssid: str) -> str:
     """BSSIDs of one radio usually differ only in the last octet (one per SSID)."""
     return bssid.lower()[:14]
 
 
-def _split_port(name: str) -> tuple[str, str]:
-    """'GigabitEthernet1/0/1' -> ('gigabitethernet', '1/0/1'); '1' -> ('', '1')."""
-    text = name.strip().lower().replace(" ", "")
-    index = next((i for i, ch in enumerate(text) if ch.isdigit()), len(text))
-    return text[:index], text[index:]
-
-
-def port_matches(interface: Mapping[str, Any], port_name: str) -> bool:
-    """Inventory port names are often abbreviated: Gi1/0/1 is GigabitEthernet1/0/1."""
-    wanted_prefix, wanted_number = _split_port(port_name)
-    for key in ("name", "alias", "port"):
-        value = interface.get(key)
-        if not isinstance(value, str) or not value:
-            continue
-        if value == port_name:
-            return True
-        prefix, number = _split_port(value)
-        if (
-            number
-            and number == wanted_number
-            and (prefix.startswith(wanted_prefix) or wanted_prefix.startswith(prefix))
-        ):
-            return True
-    if_index = interface.get("if_index")
-    return not wanted_prefix and isinstance(if_index, int) and str(if_index) == wanted_number
-
-
-def find_interface(snmp: Mapping[str, Any], port_name: str) -> Mapping[str, Any] | None:
-    for interface in snmp.get("interfaces") or ():
-        if isinstance(interface, Mapping) and port_matches(interface, port_name):
-            return interface
-    return None
-
-
-def _standard(bss: Mapping[str, Any]) -> str:
-    text = str(bss.get("standard") or "").upper()
+def _standard(bss: Bss) -> str:
+    text = (bss.standard or "").upper()
     for standard, aliases in (("HE", ("HE", "AX")), ("VHT", ("VHT", "AC")), ("HT", ("HT", "N"))):
         if any(alias in text for alias in aliases):
             return standard
     return "VHT"
 
 
-def _width(bss: Mapping[str, Any]) -> int:
-    width = _number(bss.get("width_mhz"))
-    return int(width) if width in (20.0, 40.0, 80.0, 160.0) else 20
+def _width(bss: Bss) -> int:
+    return bss.width_mhz if bss.width_mhz in (20, 40, 80, 160) else 20
 
 
-def _same_radio_bssids(
-    details: Mapping[str, Any], serving: Mapping[str, Any], key: str
-) -> set[str]:
+@dataclass
+class _RoomSurvey:
+    """A room's survey points: the serving BSS of each and its signal and noise."""
+
+    signal_dbm: list[float] = field(default_factory=list)
+    noise_dbm: list[float] = field(default_factory=list)
+    servings: list[Bss] = field(default_factory=list)
+
+
+@dataclass
+class _RadioSurvey:
+    """One AP radio as the points it served saw it."""
+
+    bss: Bss
+    utilisation: list[float] = field(default_factory=list)
+    rooms: set[str] = field(default_factory=set)
+    bssids: set[str] = field(default_factory=set)
+
+
+def _same_radio_bssids(point: SurveyPoint, serving: Bss, key: str) -> set[str]:
     """BSSIDs one radio beacons for (one per SSID, any SSID): same radio key and channel."""
-    channel = serving.get("channel")
     return {
-        str(b.get("bssid", "")).lower()
-        for b in details.get("bss") or ()
-        if isinstance(b, Mapping)
-        and _radio_key(str(b.get("bssid", ""))) == key
-        and b.get("channel") == channel
+        b.bssid.lower()
+        for b in point.bss
+        if _radio_key(b.bssid) == key and b.channel == serving.channel
     }
 
 
-def _serving(details: Mapping[str, Any], ssids: Sequence[str]) -> Mapping[str, Any] | None:
+def _serving(point: SurveyPoint, ssids: Sequence[str]) -> Bss | None:
     """The one serving-AP rule (``wifi/serving.py``); the scorer also needs the channel."""
-    bss_list = [
-        b
-        for b in details.get("bss") or ()
-        if isinstance(b, Mapping) and _number(b.get("channel")) is not None
-    ]
-    link = details.get("link")
-    return serving_bss(bss_list, link if isinstance(link, Mapping) else None, ssids)
+    return serving_bss([b for b in point.bss if b.channel is not None], point.link, ssids)
 
 
 class _Builder:
-    def __init__(self, visit: Visit, poe_class_w: Sequence[float]) -> None:
-        self.visit = visit
+    def __init__(self, facts: VisitFacts, poe_class_w: Sequence[float]) -> None:
+        self.facts = facts
+        self.visit = facts.visit
+        self.school: School = facts.school
         self.poe_class_w = poe_class_w  # the profile's allocation at the PSE by class 0..8
-        self._merged: dict[str, MergedDevice] | None = None
-        school = visit.info.data.get("school")
-        if not isinstance(school, Mapping):
-            raise RecordsError(
-                f"{visit.directory}/visit.json: no 'school' section",
-                hint="re-run the survey with this netsurvey version",
-            )
-        self.school: Mapping[str, Any] = school
         self.missing: list[Note] = []
         self.evidence: dict[str, list[str]] = {}
 
@@ -156,64 +125,52 @@ class _Builder:
         if note not in self.missing:
             self.missing.append(note)
 
-    def cite(self, figure: str, measurement: Measurement) -> None:
-        self.evidence.setdefault(figure, []).append(measurement.id)
+    def cite(self, figure: str, measurement_id: str) -> None:
+        self.evidence.setdefault(figure, []).append(measurement_id)
 
     # -- inventory parts ---------------------------------------------------------
-    def rooms_info(self) -> list[Mapping[str, Any]]:
-        return [r for r in self.school.get("rooms") or () if isinstance(r, Mapping)]
+    def classrooms(self) -> list[InventoryRoom]:
+        return [r for r in self.school.rooms if r.kind == "classroom"]
 
-    def devices(self) -> list[Mapping[str, Any]]:
-        return [d for d in self.school.get("devices") or () if isinstance(d, Mapping)]
-
-    def pupils(self) -> int:
-        by_grade = self.school.get("pupils") or {}
-        total = sum(int(v) for v in by_grade.values() if isinstance(v, int))
-        if total == 0:
-            total = sum(int(r.get("pupils") or 0) for r in self.rooms_info())
-        return total
+    def pupils(self) -> int | None:
+        """Pupils by grade, else the classrooms' pupils; None when neither is known."""
+        if self.school.pupils:
+            return sum(self.school.pupils.values())
+        known = [r.pupils for r in self.school.rooms if r.pupils is not None]
+        return sum(known) if known else None
 
     # -- Wi-Fi ---------------------------------------------------------------------
-    def wifi(self) -> tuple[dict[str, dict[str, Any]], list[AccessPoint], dict[str, str]]:
-        ssids = tuple((self.school.get("wifi") or {}).get("ssids") or ())
-        per_room: dict[str, dict[str, Any]] = {}
-        radios: dict[str, dict[str, Any]] = {}
+    def wifi(self) -> tuple[dict[str, _RoomSurvey], list[AccessPoint], dict[str, str]]:
+        ssids = self.school.wifi.ssids
+        per_room: dict[str, _RoomSurvey] = {}
+        radios: dict[str, _RadioSurvey] = {}
         hears: dict[str, set[str]] = {}
-        for record in current_point_records(self.visit.measurements):  # repeats/undos honoured
-            if record.status != "ok":
+        for point in self.facts.survey.points:  # current points: repeats and undos honoured
+            serving = _serving(point, ssids) if point.status == "ok" else None
+            if not point.room or serving is None or serving.signal_dbm is None:
                 continue
-            details = record.details
-            room = str(details.get("room") or "")
-            serving = _serving(details, ssids)
-            if not room or serving is None:
-                continue
-            self.cite("wifi.rssi_dbm", record)
-            key = _radio_key(str(serving.get("bssid", "")))
-            entry = per_room.setdefault(room, {"signal": [], "noise": [], "servings": []})
-            entry["signal"].append(float(serving["signal_dbm"]))
-            noise = _number(serving.get("noise_dbm"))
-            if noise is not None:
-                entry["noise"].append(noise)
-            entry["servings"].append(serving)
-            radio = radios.setdefault(
-                key, {"bss": serving, "util": [], "rooms": set(), "bssids": set()}
-            )
-            radio["rooms"].add(room)
-            radio["bssids"] |= _same_radio_bssids(details, serving, key)
-            util = _number(serving.get("channel_utilization_ratio"))
-            if util is not None:
-                radio["util"].append(util)
-            for bss in details.get("bss") or ():
-                if not isinstance(bss, Mapping) or (ssids and bss.get("ssid") not in ssids):
+            self.cite("wifi.rssi_dbm", point.measurement_id)
+            key = _radio_key(serving.bssid)
+            entry = per_room.setdefault(point.room, _RoomSurvey())
+            entry.signal_dbm.append(serving.signal_dbm)
+            if serving.noise_dbm is not None:
+                entry.noise_dbm.append(serving.noise_dbm)
+            entry.servings.append(serving)
+            radio = radios.setdefault(key, _RadioSurvey(serving))
+            radio.rooms.add(point.room)
+            radio.bssids |= _same_radio_bssids(point, serving, key)
+            if serving.channel_utilization_ratio is not None:
+                radio.utilisation.append(serving.channel_utilization_ratio)
+            for bss in point.bss:
+                if ssids and bss.ssid not in ssids:
                     continue
-                signal = _number(bss.get("signal_dbm"))
-                other = _radio_key(str(bss.get("bssid", "")))
-                if signal is not None and signal >= HEARING_DBM and other != key:
+                other = _radio_key(bss.bssid)
+                if bss.signal_dbm is not None and bss.signal_dbm >= HEARING_DBM and other != key:
                     hears.setdefault(key, set()).add(other)
         names: dict[str, str] = {}
         for key, radio in radios.items():
-            device = self._ap_device(radio["rooms"])
-            name = str(device["id"]) if device else key
+            device = self._ap_device(radio.rooms)
+            name = device.id if device else key
             names[key] = name if name not in names.values() else key
         aps = [
             self._access_point(
@@ -223,18 +180,15 @@ class _Builder:
         ]
         return per_room, aps, names
 
-    def _ap_device(self, rooms: set[str]) -> Mapping[str, Any] | None:
-        for device in self.devices():
-            if device.get("role") == "ap" and device.get("room") in rooms:
-                return device
-        return None
+    def _ap_device(self, rooms: set[str]) -> DeviceSpec | None:
+        return next((d for d in self.school.devices if d.role == "ap" and d.room in rooms), None)
 
-    def _access_point(self, name: str, radio: Mapping[str, Any], hears: set[str]) -> AccessPoint:
-        bss = radio["bss"]
-        device = self._ap_device(radio["rooms"])
-        switch = str(device["uplink_to"]) if device and device.get("uplink_to") else None
+    def _access_point(self, name: str, radio: _RadioSurvey, hears: set[str]) -> AccessPoint:
+        bss = radio.bss
+        device = self._ap_device(radio.rooms)
+        switch = device.uplink_to if device else None
         port_speed, port_class = self._switch_port(switch, device)
-        util = radio["util"]
+        util = radio.utilisation
         if not util:
             self.note("wifi_no_utilisation", item=name)
         self.note("wifi_streams_assumed", item=name)  # a scan does not show spatial streams
@@ -244,64 +198,56 @@ class _Builder:
             standard=_standard(bss),
             streams=ASSUMED_AP_STREAMS,
             width_mhz=_width(bss),
-            channel=int(bss["channel"]),
+            channel=bss.channel or 0,  # _serving keeps only BSSs with a channel
             foreign_utilization_ratio=statistics.fmean(util) if util else None,
-            bssids=max(1, len(radio["bssids"])),
+            bssids=max(1, len(radio.bssids)),
             port_speed_mbps=port_speed,
-            poe_class_required=_int(device.get("poe_class_required")) if device else None,
+            poe_class_required=device.poe_class_required if device else None,
             poe_class_port=port_class,
             hears=tuple(sorted(hears)),
         )
 
     # -- switches ------------------------------------------------------------------
-    def _snmp_device(self, device_id: str) -> Mapping[str, Any] | None:
+    def _device(self, device_id: str) -> Device | None:
         """The device as SNMP and SSH saw it together (``netsurvey.devices``)."""
-        if self._merged is None:
-            self._merged = merged_devices(self.visit)
-        merged = self._merged.get(device_id)
+        merged = self.facts.devices.get(device_id)
         if merged is None:
             return None
-        for record in self.visit.measurements:
-            if record.id in merged.measurement_ids:
-                self.cite(f"lan.{device_id}", record)
-        return merged.device.to_json()
+        for measurement_id in merged.measurement_ids:
+            self.cite(f"lan.{device_id}", measurement_id)
+        return merged.device
 
     def _switch_port(
-        self, switch: str | None, ap: Mapping[str, Any] | None
+        self, switch: str | None, ap: DeviceSpec | None
     ) -> tuple[float | None, int | None]:
         if switch is None or ap is None:
             return None, None
-        snmp = self._snmp_device(switch)
-        port_name = ap.get("uplink_port")
-        if snmp is None or not port_name:
+        read = self._device(switch)
+        if read is None or not ap.uplink_port:
             return None, None
-        interface = find_interface(snmp, str(port_name))
-        bps = _number(interface.get("speed_bps")) if interface is not None else None
-        power_class = None
-        for port in (snmp.get("poe") or {}).get("ports") or ():
-            if isinstance(port, Mapping) and port_matches(port, str(port_name)):
-                power_class = _int(port.get("class"))
-        return (bps / MBPS if bps else None), power_class
+        interface = find_interface(read, ap.uplink_port)
+        bps = interface.speed_bps if interface is not None else None
+        poe_port = find_poe_port(read, ap.uplink_port)
+        return (bps / MBPS if bps else None), (poe_port.power_class if poe_port else None)
 
     def switches(self, aps: list[AccessPoint]) -> list[Switch]:
         found: list[Switch] = []
-        for device in self.devices():
-            if device.get("role") != "switch":
+        for spec in self.school.devices:
+            if spec.role != "switch":
                 continue
-            device_id = str(device["id"])
-            snmp = self._snmp_device(device_id)
-            if snmp is None:
-                self.note("lan_switch_unread", item=device_id)
-            uplink_speed, uplink_busy = self._uplink(device, snmp)
-            budget, allocated = self._poe(snmp)
+            read = self._device(spec.id)
+            if read is None:
+                self.note("lan_switch_unread", item=spec.id)
+            uplink_speed, uplink_busy = self._uplink(spec, read)
+            budget, allocated = self._poe(read)
             ap_alloc = sum(
                 self.poe_class_w[ap.poe_class_port]
                 for ap in aps
-                if ap.switch == device_id and ap.poe_class_port is not None
+                if ap.switch == spec.id and ap.poe_class_port is not None
             )
             found.append(
                 Switch(
-                    id=device_id,
+                    id=spec.id,
                     uplink_mbps=uplink_speed,
                     uplink_busy_mbps=uplink_busy,
                     poe_budget_w=budget,
@@ -310,80 +256,59 @@ class _Builder:
             )
         return found
 
-    def _uplink(
-        self, device: Mapping[str, Any], snmp: Mapping[str, Any] | None
-    ) -> tuple[float | None, float | None]:
-        if snmp is None:
+    def _uplink(self, spec: DeviceSpec, read: Device | None) -> tuple[float | None, float | None]:
+        if read is None:
             return None, None
-        port_name = device.get("uplink_port")
-        interface = find_interface(snmp, str(port_name)) if port_name else None
+        interface = find_interface(read, spec.uplink_port) if spec.uplink_port else None
         if interface is None:
-            interface = self._guess_uplink(device, snmp)
+            interface = self._guess_uplink(spec, read)
         if interface is None:
-            self.note("lan_uplink_unknown", item=device.get("id"))
+            self.note("lan_uplink_unknown", item=spec.id)
             return None, None
-        speed = _number(interface.get("speed_bps"))
-        rates = [
-            r
-            for r in (_number(interface.get("in_bps")), _number(interface.get("out_bps")))
-            if r is not None
-        ]
+        speed = interface.speed_bps
+        rates = [r for r in (interface.in_bps, interface.out_bps) if r is not None]
         if not rates:
-            self.note("lan_no_counters", item=device.get("id"))
+            self.note("lan_no_counters", item=spec.id)
         return (speed / MBPS if speed else None), (max(rates) / MBPS if rates else None)
 
-    def _guess_uplink(
-        self, device: Mapping[str, Any], snmp: Mapping[str, Any]
-    ) -> Mapping[str, Any] | None:
+    def _guess_uplink(self, spec: DeviceSpec, read: Device) -> Interface | None:
         """No uplink_port: an LLDP neighbour that is a router/switch, else the fastest up port."""
         ap_ports = {
-            str(d.get("uplink_port"))
-            for d in self.devices()
-            if d.get("uplink_to") == device.get("id") and d.get("uplink_port")
+            d.uplink_port for d in self.school.devices if d.uplink_to == spec.id and d.uplink_port
         }
-        for neighbour in snmp.get("lldp") or ():
-            if not isinstance(neighbour, Mapping):
-                continue
-            capabilities = set(neighbour.get("remote_capabilities") or ())
+        for neighbour in read.lldp:
+            capabilities = set(neighbour.remote_capabilities)
             if "wlanAccessPoint" in capabilities or not capabilities & {"router", "bridge"}:
                 continue
-            interface = find_interface(snmp, str(neighbour.get("local_port", "")))
+            interface = find_interface(read, neighbour.local_port)
             if interface is not None:
-                self.note("lan_uplink_lldp", item=device.get("id"))
+                self.note("lan_uplink_lldp", item=spec.id)
                 return interface
         candidates = [
             i
-            for i in snmp.get("interfaces") or ()
-            if isinstance(i, Mapping)
-            and i.get("oper_up") is not False
-            and _number(i.get("speed_bps"))
-            and i.get("type") in (None, "ethernetCsmacd")
-            and not any(port_matches(i, port) for port in ap_ports)
+            for i in read.interfaces
+            if i.oper_up is not False
+            and i.speed_bps
+            and i.type in (None, "ethernetCsmacd")
+            and not any(interface_matches(i, port) for port in ap_ports)
         ]
         if not candidates:
             return None
-        best = max(
-            candidates, key=lambda i: (float(i["speed_bps"]), _number(i.get("in_bps")) or 0.0)
-        )
-        self.note("lan_uplink_guessed", item=device.get("id"), port=best.get("name"))
+        best = max(candidates, key=lambda i: (i.speed_bps or 0.0, i.in_bps or 0.0))
+        self.note("lan_uplink_guessed", item=spec.id, port=best.name)
         return best
 
-    def _poe(self, snmp: Mapping[str, Any] | None) -> tuple[float | None, float | None]:
-        if snmp is None:
+    def _poe(self, read: Device | None) -> tuple[float | None, float | None]:
+        if read is None or read.poe is None:
             return None, None
-        poe = snmp.get("poe") or {}
-        budgets = [
-            _number(g.get("budget_w")) for g in poe.get("groups") or () if isinstance(g, Mapping)
-        ]
-        known = [b for b in budgets if b is not None]
+        known = [g.budget_w for g in read.poe.groups if g.budget_w is not None]
         allocated = 0.0
-        for port in poe.get("ports") or ():
-            if isinstance(port, Mapping) and port.get("status") == "delivering":
-                power_class = _int(port.get("class"))
+        for port in read.poe.ports:
+            if port.status == "delivering":
                 allocated += (
-                    self.poe_class_w[power_class]
-                    if power_class is not None
-                    else (_number(port.get("power_w")) or 0.0)
+                    self.poe_class_w[port.power_class]
+                    if port.power_class is not None
+                    else (port.power_w or 0.0)
                 )
         return (sum(known) if known else None), (allocated if known else None)
 
@@ -391,17 +316,13 @@ class _Builder:
     def wan(self) -> Wan | None:
         down: list[float] = []
         up: list[float] = []
-        for record in self.visit.by_probe("speedtest"):
-            if record.status != "ok":
+        for test in self.facts.speed_tests:
+            if test.download_bps is None:
                 continue
-            value = _number(record.metrics.get("download_bps"))
-            if value is None or value <= 0:
-                continue
-            self.cite("wan.download_bps", record)
-            down.append(value / MBPS)
-            upload = _number(record.metrics.get("upload_bps"))
-            if upload is not None and upload > 0:
-                up.append(upload / MBPS)
+            self.cite("wan.download_bps", test.measurement_id)
+            down.append(test.download_bps / MBPS)
+            if test.upload_bps is not None:
+                up.append(test.upload_bps / MBPS)
         if not down:
             return None
         return Wan(down_mbps=tuple(down), up_mbps=tuple(up))
@@ -409,142 +330,95 @@ class _Builder:
     # -- power ----------------------------------------------------------------------
     def _measured_circuits(self) -> dict[str, float]:
         """Measured circuit currents from the latest charging-cart assessment (PDU, UPS or
-        clamp readings it used in place of its estimate)."""
-        record = self.visit.latest_ok("power_assessment")
-        if record is None:
+        clamp readings it used in place of its estimate), by circuit id."""
+        assessment = self.facts.cart_assessment
+        if assessment is None or not assessment.measured_circuit_a:
             return {}
-        found: dict[str, float] = {}
-        for circuit in record.details.get("circuits") or ():
-            if isinstance(circuit, Mapping) and circuit.get("circuit_id") is not None:
-                value = _number(circuit.get("measured_a"))
-                if value is not None:
-                    found[str(circuit["circuit_id"])] = value
-        if found:
-            self.cite("power.measured", record)
-        return found
+        self.cite("power.measured", assessment.measurement_id)
+        return dict(assessment.measured_circuit_a)
 
     def carts_and_circuits(self) -> tuple[list[Cart], list[Circuit]]:
-        carts = []
-        for cart in self.school.get("carts") or ():
-            if not isinstance(cart, Mapping):
-                continue
-            slots = int(cart.get("slots") or 0)
-            at_once = _int(cart.get("slots_at_once"))
-            sequenced = cart.get("sequencing") == "sequenced" and at_once
-            carts.append(
-                Cart(
-                    id=str(cart["id"]),
-                    slots=slots,
-                    charger_w=_number(cart.get("charger_w")),
-                    slots_at_once=min(at_once, slots) if sequenced and at_once else slots,
-                    circuit=str(cart["circuit"]) if cart.get("circuit") else None,
-                    battery_wh=_number(cart.get("battery_wh")),
-                )
-            )
-        measured = self._measured_circuits()
-        circuits = [
-            Circuit(
-                id=str(c["id"]),
-                breaker_a=float(c["breaker_a"]),
-                other_loads_w=_number(c.get("other_loads_w")) or 0.0,
-                rcd_ma=_number(c.get("rcd_ma")),
-                measured_a=measured.get(str(c["id"])),
-            )
-            for c in self.school.get("circuits") or ()
-            if isinstance(c, Mapping) and _number(c.get("breaker_a"))
-        ]
+        """The school's carts and circuits as visit.json recorded them (the inventory's own
+        ``Cart``/``Circuit``); a circuit without a breaker rating cannot be assessed."""
+        carts = list(self.school.carts)
+        circuits = [c for c in self.school.circuits if c.breaker_a > 0]
+        for note in other_loads_notes(carts, circuits):
+            self.note(note.key, **note.params)
         return carts, circuits
 
     # -- coverage ------------------------------------------------------------------
     def _switch_chains(self, classrooms: set[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(every switch between a classroom AP and the core, the switches APs plug into).
         An inventory that does not say what feeds its APs counts every switch."""
-        switches = {
-            str(d["id"]): d for d in self.devices() if d.get("role") == "switch" and d.get("id")
-        }
+        switches = {d.id: d for d in self.school.devices if d.role == "switch"}
         access: list[str] = []
         feeding: list[str] = []
-        for device in self.devices():
-            if device.get("role") != "ap" or str(device.get("room")) not in classrooms:
+        for device in self.school.devices:
+            if device.role != "ap" or device.room not in classrooms:
                 continue
-            upstream = device.get("uplink_to")
-            if upstream in switches and str(upstream) not in access:
-                access.append(str(upstream))
-            while upstream in switches and str(upstream) not in feeding:
-                feeding.append(str(upstream))
-                upstream = switches[str(upstream)].get("uplink_to")
+            upstream = device.uplink_to
+            if upstream in switches and upstream not in access:
+                access.append(upstream)
+            while upstream in switches and upstream not in feeding:
+                feeding.append(upstream)
+                upstream = switches[upstream].uplink_to
         if not feeding:
             feeding = access = list(switches)
         return tuple(feeding), tuple(access)
 
-    def coverage(self, per_room: Mapping[str, Any]) -> CoverageFacts:
-        classrooms = [
-            str(r.get("id")) for r in self.rooms_info() if r.get("kind", "classroom") == "classroom"
-        ]
-        skipped: dict[str, str] = {}
-        for record in self.visit.by_probe("wifi_point"):
-            room = str(record.details.get("room") or "")
-            reason = record.details.get("skipped")
-            if record.status == "skipped" and room and isinstance(reason, str) and reason.strip():
-                skipped[room] = reason.strip()
+    def coverage(self, surveyed_rooms: Collection[str]) -> CoverageFacts:
+        classrooms = [r.id for r in self.classrooms()]
+        skipped = self.facts.skip_reasons
         runs = [
-            dt.datetime.fromisoformat(r.started_at)
-            for r in self.visit.by_probe("speedtest")
-            if r.status == "ok" and (_number(r.metrics.get("download_bps")) or 0) > 0
+            dt.datetime.fromisoformat(t.started_at)
+            for t in self.facts.speed_tests
+            if t.download_bps is not None
         ]
         span = (max(runs) - min(runs)).total_seconds() if len(runs) > 1 else None
         feeding, access = self._switch_chains(set(classrooms))
-        if self._merged is None:
-            self._merged = merged_devices(self.visit)
-        circuits = {
-            str(c.get("id")) for c in self.school.get("circuits") or () if isinstance(c, Mapping)
-        }
-        carts = [c for c in self.school.get("carts") or () if isinstance(c, Mapping)]
+        circuits = {c.id for c in self.school.circuits}
+        carts = self.school.carts
         return CoverageFacts(
             classrooms=tuple(classrooms),
-            surveyed=tuple(room for room in classrooms if room in per_room),
-            skipped=tuple((room, why) for room, why in skipped.items() if room not in per_room),
+            surveyed=tuple(room for room in classrooms if room in surveyed_rooms),
+            skipped=tuple(
+                (room, why) for room, why in skipped.items() if room not in surveyed_rooms
+            ),
             speedtests=len(runs),
             speedtest_span_s=span,
             feeding_switches=feeding,
             access_switches=access,
-            switches_read=tuple(sorted(self._merged)),
-            carts=tuple(str(c.get("id")) for c in carts),
-            carts_on_known_circuits=tuple(
-                str(c.get("id")) for c in carts if str(c.get("circuit")) in circuits
-            ),
+            switches_read=tuple(sorted(self.facts.devices)),
+            carts=tuple(c.id for c in carts),
+            carts_on_known_circuits=tuple(c.id for c in carts if c.circuit in circuits),
         )
 
     # -- all -------------------------------------------------------------------------
-    def build(self) -> SchoolFeatures:
-        per_room, aps, ap_of_radio = self.wifi()
-        if not per_room:
-            self.note("wifi_no_points")
+    def rooms(
+        self, per_room: Mapping[str, _RoomSurvey], ap_of_radio: Mapping[str, str]
+    ) -> list[Room]:
         rooms = []
-        for info in self.rooms_info():
-            room_id = str(info.get("id"))
-            if info.get("kind", "classroom") != "classroom":
-                continue
-            pupils = _int(info.get("pupils")) or _int(info.get("capacity"))
+        for info in self.classrooms():
+            pupils = info.pupils if info.pupils is not None else info.capacity
             if pupils is None:
-                self.note("rooms_no_pupils", item=room_id)
+                self.note("rooms_no_pupils", item=info.id)
                 continue
-            survey = per_room.get(room_id)
+            survey = per_room.get(info.id)
             ap_id = None
             rssi = sd = noise = None
             if survey is not None:
-                chosen = room_serving(survey["servings"], lambda b: _radio_key(bssid_of(b)))
+                chosen = room_serving(survey.servings, lambda b: _radio_key(bssid_of(b)))
                 radio = _radio_key(bssid_of(chosen)) if chosen is not None else ""
                 ap_id = ap_of_radio.get(radio, radio)
-                rssi = statistics.fmean(survey["signal"])
-                sd = statistics.stdev(survey["signal"]) if len(survey["signal"]) > 1 else None
-                noise = statistics.fmean(survey["noise"]) if survey["noise"] else None
+                rssi = statistics.fmean(survey.signal_dbm)
+                sd = statistics.stdev(survey.signal_dbm) if len(survey.signal_dbm) > 1 else None
+                noise = statistics.fmean(survey.noise_dbm) if survey.noise_dbm else None
             elif per_room:
-                self.note("wifi_room_unsurveyed", item=room_id)
+                self.note("wifi_room_unsurveyed", item=info.id)
             rooms.append(
                 Room(
-                    id=room_id,
-                    grade=_int(info.get("grade")),
+                    id=info.id,
+                    grade=info.grade,
                     pupils=pupils,
                     ap=ap_id,
                     rssi_dbm=rssi,
@@ -552,19 +426,32 @@ class _Builder:
                     noise_dbm=noise,
                 )
             )
+        return rooms
+
+    def build(self) -> SchoolFeatures:
+        per_room, aps, ap_of_radio = self.wifi()
+        if not per_room:
+            self.note("wifi_no_points")
+        rooms = self.rooms(per_room, ap_of_radio)
         wan = self.wan()
         if wan is None:
             self.note("wan_no_speedtest")
         carts, circuits = self.carts_and_circuits()
-        wifi = self.school.get("wifi") or {}
+        measured = self._measured_circuits()
+        students = self.pupils()
+        if students is None:
+            self.note("pupils_unknown")
+        if self.school.staff is None:
+            self.note("staff_assumed")
+        wifi = self.school.wifi
         return SchoolFeatures(
-            id=str(self.school.get("id") or self.visit.info.school_id),
-            name=str(self.school.get("name") or self.visit.info.school_id),
-            municipality=self.school.get("municipality"),
-            students=self.pupils(),
-            staff=_int(self.school.get("staff")) or 0,
-            client_standard=str(wifi.get("client_standard") or "VHT"),
-            client_streams=_int(wifi.get("client_nss")) or 2,
+            id=self.school.id or self.visit.info.school_id,
+            name=self.school.name or self.visit.info.school_id,
+            municipality=self.school.municipality,
+            students=students,
+            staff=self.school.staff,
+            client_standard=wifi.client_standard or "VHT",
+            client_streams=wifi.client_nss or 2,
             device_ratio=1.0,
             rooms=tuple(rooms),
             aps=tuple(aps),
@@ -572,6 +459,7 @@ class _Builder:
             wan=wan,
             carts=tuple(carts),
             circuits=tuple(circuits),
+            measured_a=measured,
             visit=str(self.visit.directory),
             missing=tuple(self.missing),
             evidence=tuple((k, tuple(v)) for k, v in self.evidence.items()),
@@ -579,15 +467,16 @@ class _Builder:
         )
 
 
-def _int(value: Any) -> int | None:
-    return int(value) if isinstance(value, int) and not isinstance(value, bool) else None
+def features_of_facts(facts: VisitFacts, profile: Profile | None = None) -> SchoolFeatures:
+    """Build the scorer's features from a visit's facts; PoE class allocations come from
+    ``profile`` (default: the default profile)."""
+    chosen = profile if profile is not None else load_profile()
+    return _Builder(facts, chosen.poe.class_w).build()
 
 
 def features_of_visit(visit: Visit, profile: Profile | None = None) -> SchoolFeatures:
-    """Build the scorer's features from a visit already read (and checked); PoE class
-    allocations come from ``profile`` (default: the default profile)."""
-    chosen = profile if profile is not None else load_profile()
-    return _Builder(visit, chosen.poe.class_w).build()
+    """Build the scorer's features from a visit already read (and checked)."""
+    return features_of_facts(load_facts(visit), profile)
 
 
 def features_from_visit(directory: Path, profile: Profile | None = None) -> SchoolFeatures:

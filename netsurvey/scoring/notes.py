@@ -17,7 +17,7 @@ from __future__ import annotations
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,13 @@ NOTE_KINDS: Mapping[str, NoteKind] = {
     "wifi_room_unsurveyed": NoteKind("wifi", "wifi: room {item} has no survey point"),
     "wifi_no_points": NoteKind("wifi", "wifi: no Wi-Fi survey points in this visit"),
     "wan_no_speedtest": NoteKind("wan", "wan: no successful speedtest in this visit"),
+    "power_other_loads_assumed": NoteKind(
+        "power", "power: other loads of circuit {items} not declared, profile default used"
+    ),
+    "pupils_unknown": NoteKind(
+        "wan", "wan: pupil count not given (grades or classrooms); pupils add no load"
+    ),
+    "staff_assumed": NoteKind("wan", "wan: staff count not given, profile default used"),
 }
 
 # "no data at all" for a dimension, added by the scorer when a dimension has no score
@@ -69,6 +76,14 @@ DIMENSION_NONE: Mapping[str, str] = {
     "poe": "poe_none",
     "power": "power_none",
 }
+
+
+class NoteJson(TypedDict):
+    """A note as scores.json's ``missing_notes[]`` writes it (docs/contracts.md §4)."""
+
+    message: str  # "missing.<NOTE_KINDS key>"
+    params: dict[str, str]
+    dimension: str
 
 
 @dataclass(frozen=True)
@@ -109,7 +124,7 @@ class Note:
     def english(self) -> str:
         return NOTE_KINDS[self.key].english.format(**self.params)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> NoteJson:
         return {"message": self.message, "params": self.params, "dimension": self.dimension}
 
 

@@ -7,18 +7,18 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from netsurvey import __version__
 from netsurvey.errors import UsageError
 from netsurvey.scoring.profile import Profile
+from netsurvey.scoring.scores_json import SchoolEntry, ScoresDocument
 
 SCORES_SCHEMA_VERSION = 1
 
 
 def scores_document(
-    results: list[dict[str, Any]], profile: Profile, draws: int, seed: int
-) -> dict[str, Any]:
+    results: list[SchoolEntry], profile: Profile, draws: int, seed: int
+) -> ScoresDocument:
     return {
         "schema_version": SCORES_SCHEMA_VERSION,
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -35,7 +35,7 @@ def scores_document(
     }
 
 
-def write_scores(document: dict[str, Any], path: Path) -> None:
+def write_scores(document: ScoresDocument, path: Path) -> None:
     """Write via a temporary file and rename, so readers never see half a file."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,17 +1,23 @@
-"""Score schools end to end: model -> per-school results -> upgrade advice."""
+"""Score schools end to end: model -> per-school results -> upgrade advice.
+
+``assess_schools`` gives the typed results (``SchoolScore`` and its ``UpgradePlan``);
+``score_schools`` their scores.json entries (docs/contracts.md §4, ``scores_json``).
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
 
 from netsurvey.errors import UsageError
 from netsurvey.scoring.features import SchoolFeatures
 from netsurvey.scoring.model import CHUNK_BUDGET, evaluate_chunk, plan_chunks
 from netsurvey.scoring.profile import DEFAULT_DRAWS, DEFAULT_SEED, Profile
-from netsurvey.scoring.scores import school_result
+from netsurvey.scoring.scores import SchoolScore, school_score
+from netsurvey.scoring.scores_json import SchoolEntry
 from netsurvey.scoring.tables import build_tables
+from netsurvey.scoring.upgrade_plan import UpgradePlan
 from netsurvey.scoring.whatif import recommend
 
 logger = logging.getLogger(__name__)
@@ -41,6 +47,53 @@ def check_size(school: SchoolFeatures) -> None:
             )
 
 
+@dataclass(frozen=True, slots=True)
+class SchoolAssessment:
+    """One school's scores and, unless upgrades were not searched, its upgrade plan."""
+
+    score: SchoolScore
+    plan: UpgradePlan | None
+
+    def to_json(self) -> SchoolEntry:
+        """The school's scores.json entry."""
+        entry = self.score.to_json()
+        if self.plan is not None:
+            entry["recommendations"] = [step.to_json() for step in self.plan.steps]
+            entry["upgrade_plan"] = self.plan.to_json()
+        return entry
+
+
+def assess_schools(
+    schools: tuple[SchoolFeatures, ...],
+    profile: Profile,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = DEFAULT_SEED,
+    upgrades: bool = True,
+    progress: Progress = _no_progress,
+) -> list[SchoolAssessment]:
+    """One typed result per school, in input order. ``progress`` hears of each chunk of
+    schools the model finished, then of the upgrade search."""
+    for school in schools:
+        check_size(school)
+    tables = build_tables(profile)
+    found: dict[int, SchoolScore] = {}
+    chunks = plan_chunks(schools, draws, CHUNK_BUDGET)
+    progress("model", 0, len(schools))
+    for indices in chunks:
+        chunk = evaluate_chunk(tuple(schools[i] for i in indices), profile, tables, draws, seed)
+        for position, index in enumerate(indices):
+            found[index] = school_score(chunk, position, profile)
+        progress("model", len(found), len(schools))
+    scores = [found[index] for index in range(len(schools))]
+    plans: list[UpgradePlan | None] = [None] * len(schools)
+    if upgrades:
+        progress("upgrades", 0, len(schools))
+        plans = list(recommend(schools, scores, profile, draws, seed, tables))
+        progress("upgrades", len(schools), len(schools))
+    logger.debug("scored %d schools x %d draws", len(schools), draws)
+    return [SchoolAssessment(score, plan) for score, plan in zip(scores, plans, strict=True)]
+
+
 def score_schools(
     schools: tuple[SchoolFeatures, ...],
     profile: Profile,
@@ -48,24 +101,7 @@ def score_schools(
     seed: int = DEFAULT_SEED,
     upgrades: bool = True,
     progress: Progress = _no_progress,
-) -> list[dict[str, Any]]:
-    """One scores.json entry per school, in input order. ``progress`` hears of each
-    chunk of schools the model finished, then of the upgrade search."""
-    for school in schools:
-        check_size(school)
-    tables = build_tables(profile)
-    found: dict[int, dict[str, Any]] = {}
-    chunks = plan_chunks(schools, draws, CHUNK_BUDGET)
-    progress("model", 0, len(schools))
-    for indices in chunks:
-        chunk = evaluate_chunk(tuple(schools[i] for i in indices), profile, tables, draws, seed)
-        for position, index in enumerate(indices):
-            found[index] = school_result(chunk, position, profile)
-        progress("model", len(found), len(schools))
-    results = [found[index] for index in range(len(schools))]
-    if upgrades:
-        progress("upgrades", 0, len(schools))
-        recommend(schools, results, profile, draws, seed, tables)
-        progress("upgrades", len(schools), len(schools))
-    logger.debug("scored %d schools x %d draws", len(schools), draws)
-    return results
+) -> list[SchoolEntry]:
+    """One scores.json entry per school, in input order (see ``assess_schools``)."""
+    assessed = assess_schools(schools, profile, draws, seed, upgrades, progress)
+    return [assessment.to_json() for assessment in assessed]

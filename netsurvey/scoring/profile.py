@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from netsurvey.errors import ProfileError
+from netsurvey.fields import Node, load_document, overlay
 from netsurvey.scoring.coverage import DEFAULT_RULES, CoverageRule
-from netsurvey.scoring.yamlsource import Node, load_document
 
 PROFILE_DIR = Path(__file__).resolve().parent / "profiles"
 DEFAULT_PROFILE = "lv-2024"
@@ -62,6 +62,7 @@ class Background:
     down_mbps: Triangle
     up_ratio: float
     application: str
+    staff_default: int  # staff when the school gives no count (noted as assumed)
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ class PowerParams:
     power_factor: Triangle
     charging_share: tuple[float, float]
     other_pf: float
+    other_loads_w: float  # other loads of a circuit that declares none (noted as assumed)
     leakage_ma_each: float
     battery_wh: float
     battery_charge_w: float
@@ -216,17 +218,8 @@ def resolve_profile_path(name_or_file: str) -> Path:
     return builtin
 
 
-def _merge(parent: Node, child: Node) -> Node:
-    if isinstance(parent.value, dict) and isinstance(child.value, dict):
-        merged = dict(parent.value)
-        for key, node in child.value.items():
-            merged[key] = _merge(merged[key], node) if key in merged else node
-        return Node(merged, child.file, child.line, child.path)
-    return child
-
-
 def _load_tree(path: Path, depth: int = 0) -> tuple[Node, bytes]:
-    tree, raw = load_document(path)
+    tree, raw = load_document(path, ProfileError)
     parent_name = tree.opt("extends")
     if parent_name is None:
         return tree, raw
@@ -234,7 +227,7 @@ def _load_tree(path: Path, depth: int = 0) -> tuple[Node, bytes]:
         raise parent_name.fail("profiles extend each other too deeply")
     parent_path = resolve_profile_path(parent_name.text())
     parent, parent_raw = _load_tree(parent_path, depth + 1)
-    return _merge(parent, tree), parent_raw + raw
+    return overlay(parent, tree), parent_raw + raw
 
 
 def load_profile(name_or_file: str = DEFAULT_PROFILE) -> Profile:
@@ -420,7 +413,7 @@ SECTION_KEYS = {
     "score": {"full_rho", "design_score", "quantile", "grades"},
     "power": set(PowerParams.__dataclass_fields__),
     "poe": set(PoeParams.__dataclass_fields__),
-    "background": {"active_share", "down_mbps", "up_ratio", "application"},
+    "background": {"active_share", "down_mbps", "up_ratio", "application", "staff_default"},
     "test_start": {"burst_mb", "target_s"},
     "mac": {"tcp_ack_share"},
     "ethernet": {"mtu_bytes", "tcp_ip_header_bytes", "framing_bytes"},
@@ -530,6 +523,7 @@ def _build(tree: Node, path: str, sha256: str) -> Profile:
             down_mbps=background.get("down_mbps").triangle(),
             up_ratio=background.get("up_ratio").number(0, 10),
             application=bg_app,
+            staff_default=background.get("staff_default").integer(0, 10_000),
         ),
         test_burst_mb=tree.get("test_start").get("burst_mb").triangle(),
         test_target_s=tree.get("test_start").get("target_s").number(0.1),
@@ -542,6 +536,7 @@ def _build(tree: Node, path: str, sha256: str) -> Profile:
             power_factor=pf,
             charging_share=(share[0], share[-1]),
             other_pf=power.get("other_pf").number(0.05, 1.0),
+            other_loads_w=power.get("other_loads_w").number(0, 20_000),
             leakage_ma_each=power.get("leakage_ma_each").number(0, 10),
             battery_wh=power.get("battery_wh").number(1),
             battery_charge_w=power.get("battery_charge_w").number(1),

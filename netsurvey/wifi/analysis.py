@@ -5,13 +5,14 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
 
+from netsurvey.jsontypes import JsonObject
 from netsurvey.wifi.aps import ApIndex
 from netsurvey.wifi.channels import overlapping, same_channel, same_radio
 from netsurvey.wifi.points import SurveyPoint
 from netsurvey.wifi.serving import room_serving, serving_bss
 from netsurvey.wifi.thresholds import WifiThresholds
+from probes.wifi_parsers import Bss
 
 VERDICT_ORDER = {"pass": 0, "warn": 1, "fail": 2}
 
@@ -70,16 +71,11 @@ class RoomResult:
     checks: tuple[Check, ...] = ()
     notes: tuple[str, ...] = field(default=())
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         data = asdict(self)
         for key in ("co_channel", "adjacent_channel", "checks", "notes"):
             data[key] = list(data[key])
         return data
-
-
-def _signal(bss: Mapping[str, Any]) -> float | None:
-    value = bss.get("signal_dbm")
-    return float(value) if isinstance(value, int | float) else None
 
 
 def _median(values: Iterable[float | None]) -> float | None:
@@ -97,12 +93,12 @@ def _grade(value: float, good: float, acceptable: float, higher_is_better: bool 
     return "pass" if value >= good else "warn" if value >= acceptable else "fail"
 
 
-def _strongest(bss: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
-    heard = [b for b in bss if _signal(b) is not None]
-    return max(heard, key=lambda b: _signal(b) or -999.0, default=None)
+def _strongest(bss: Iterable[Bss]) -> Bss | None:
+    heard = [b for b in bss if b.signal_dbm is not None]
+    return max(heard, key=lambda b: b.signal_dbm or -999.0, default=None)
 
 
-def _serving(point: SurveyPoint, own: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+def _serving(point: SurveyPoint, own: Sequence[Bss]) -> Bss | None:
     """The one serving-AP rule (``wifi/serving.py``), on the school's BSSs at the point."""
     return serving_bss(own, point.link)
 
@@ -114,8 +110,8 @@ class _PointScan:
     best_dbm: list[float | None] = field(default_factory=list)  # strongest own BSS per point
     snr_db: list[float | None] = field(default_factory=list)  # serving BSS per point
     snr_estimated: bool = False
-    servings: list[Mapping[str, Any]] = field(default_factory=list)
-    loudest: dict[str, Mapping[str, Any]] = field(default_factory=dict)  # per BSSID
+    servings: list[Bss] = field(default_factory=list)
+    loudest: dict[str, Bss] = field(default_factory=dict)  # per BSSID
     band_best_dbm: dict[str, float] = field(default_factory=dict)
 
 
@@ -125,7 +121,7 @@ def _school_ssids(
     """The inventory's SSIDs, else the ones the laptop was connected to (with a note)."""
     if own_ssids:
         return set(own_ssids)
-    linked = {str(p.link["ssid"]) for p in usable if p.link and p.link.get("ssid")}
+    linked = {p.link.ssid for p in usable if p.link is not None and p.link.ssid}
     notes.append(
         "the inventory names no school SSIDs; using the SSID the laptop was connected to"
         if linked
@@ -135,31 +131,31 @@ def _school_ssids(
 
 
 def _scan_serving(
-    scan: _PointScan, point: SurveyPoint, own: Sequence[Mapping[str, Any]], limits: WifiThresholds
+    scan: _PointScan, point: SurveyPoint, own: Sequence[Bss], limits: WifiThresholds
 ) -> None:
     serving = _serving(point, own)
     strongest = _strongest(own)
-    scan.best_dbm.append(_signal(strongest) if strongest is not None else None)
+    scan.best_dbm.append(strongest.signal_dbm if strongest is not None else None)
     if serving is None:
         return
-    best = _signal(serving)
+    best = serving.signal_dbm
     scan.servings.append(serving)
-    noise = serving.get("noise_dbm")
-    if not isinstance(noise, int | float):
+    noise = serving.noise_dbm
+    if noise is None:
         noise, scan.snr_estimated = limits.assumed_noise_dbm, True
-    scan.snr_db.append(best - float(noise) if best is not None else None)
+    scan.snr_db.append(best - noise if best is not None else None)
 
 
 def _scan_heard(scan: _PointScan, point: SurveyPoint, ssids: set[str]) -> None:
     for bss in point.bss:
-        signal = _signal(bss)
+        signal = bss.signal_dbm
         if signal is None:
             continue
-        key = str(bss.get("bssid"))
-        if key not in scan.loudest or signal > (_signal(scan.loudest[key]) or -999):
+        key = bss.bssid
+        if key not in scan.loudest or signal > (scan.loudest[key].signal_dbm or -999):
             scan.loudest[key] = bss
-        band = bss.get("band")
-        if bss.get("ssid") in ssids and isinstance(band, str):
+        band = bss.band
+        if bss.ssid in ssids and band is not None:
             scan.band_best_dbm[band] = max(signal, scan.band_best_dbm.get(band, -999.0))
 
 
@@ -168,23 +164,23 @@ def _scan_points(
 ) -> _PointScan:
     scan = _PointScan()
     for point in usable:
-        own = [b for b in point.bss if b.get("ssid") in ssids]
+        own = [b for b in point.bss if b.ssid in ssids]
         _scan_serving(scan, point, own, limits)
         _scan_heard(scan, point, ssids)
     return scan
 
 
 def _channel_neighbours(
-    loudest: Mapping[str, Mapping[str, Any]],
-    serving: Mapping[str, Any],
+    loudest: Mapping[str, Bss],
+    serving: Bss,
     limits: WifiThresholds,
-) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:
+) -> tuple[list[Bss], list[Bss]]:
     """Audible BSSs of other radios: (on the serving channel, on an overlapping one)."""
-    co: list[Mapping[str, Any]] = []
-    adjacent: list[Mapping[str, Any]] = []
-    serving_bssid = str(serving.get("bssid"))
+    co: list[Bss] = []
+    adjacent: list[Bss] = []
+    serving_bssid = serving.bssid
     for bssid, bss in loudest.items():
-        signal = _signal(bss)
+        signal = bss.signal_dbm
         if signal is None or signal < limits.audible_dbm or same_radio(bssid, serving_bssid):
             continue
         if same_channel(bss, serving):
@@ -214,26 +210,21 @@ def analyse_room(
     notes: list[str] = []
     ssids = _school_ssids(own_ssids, usable, notes)
     scan = _scan_points(usable, ssids, limits)
-    serving = _room_serving(scan.servings)
-    co: list[Mapping[str, Any]] = []
-    adjacent: list[Mapping[str, Any]] = []
+    serving = room_serving(scan.servings)
+    co: list[Bss] = []
+    adjacent: list[Bss] = []
     if serving is not None:
         co, adjacent = _channel_neighbours(scan.loudest, serving, limits)
     loads = [
-        s.get("channel_utilization_ratio")
+        s.channel_utilization_ratio
         for s in scan.servings
-        if serving is not None and s.get("bssid") == serving.get("bssid")
+        if serving is not None and s.bssid == serving.bssid
     ]
-    utilisation = _median(v for v in loads if isinstance(v, int | float))
-    stations = serving.get("station_count") if serving is not None else None
-    rates = [
-        (p.link or {}).get("tx_bitrate_bps") for p in usable if (p.link or {}).get("connected")
-    ]
-    iperf_valid = [p.iperf for p in usable if p.iperf and p.iperf.get("valid")]
-    iperf_invalid = sum(1 for p in usable if p.iperf and not p.iperf.get("valid"))
-    ap = aps.lookup(str(serving.get("bssid"))) if serving is not None else None
+    rates = [p.link.tx_bitrate_bps for p in usable if p.link is not None and p.link.connected]
+    iperfs = [p.iperf for p in usable if p.iperf is not None]
+    ap = aps.lookup(serving.bssid) if serving is not None else None
     if serving is not None and ap is None and aps.entries:
-        notes.append(f"BSSID {serving.get('bssid')} matches no AP in the inventory's SNMP/SSH data")
+        notes.append(f"BSSID {serving.bssid} matches no AP in the inventory's SNMP/SSH data")
 
     result = RoomResult(
         room=room,
@@ -247,18 +238,18 @@ def analyse_room(
         best_24ghz_dbm=scan.band_best_dbm.get("2.4GHz"),
         best_5ghz_dbm=scan.band_best_dbm.get("5GHz"),
         best_6ghz_dbm=scan.band_best_dbm.get("6GHz"),
-        serving_bssid=str(serving.get("bssid")) if serving is not None else None,
-        serving_ssid=serving.get("ssid") if serving is not None else None,
-        serving_channel=serving.get("channel") if serving is not None else None,
-        serving_width_mhz=serving.get("width_mhz") if serving is not None else None,
+        serving_bssid=serving.bssid if serving is not None else None,
+        serving_ssid=serving.ssid if serving is not None else None,
+        serving_channel=serving.channel if serving is not None else None,
+        serving_width_mhz=serving.width_mhz if serving is not None else None,
         serving_ap=ap.ap_name if ap else None,
         co_channel_count=len(co) if serving is not None else None,
         adjacent_channel_count=len(adjacent) if serving is not None else None,
-        channel_utilization_ratio=utilisation,
-        station_count=stations if isinstance(stations, int) else None,
-        link_tx_bitrate_bps=_median(r for r in rates if isinstance(r, int | float)),
-        iperf_bps=_median(i.get("throughput_bps") for i in iperf_valid),
-        iperf_invalid_count=iperf_invalid,
+        channel_utilization_ratio=_median(loads),
+        station_count=serving.station_count if serving is not None else None,
+        link_tx_bitrate_bps=_median(rates),
+        iperf_bps=_median(i.throughput_bps for i in iperfs if i.valid),
+        iperf_invalid_count=sum(1 for i in iperfs if not i.valid),
         co_channel=tuple(_neighbour(b, ssids) for b in co),
         adjacent_channel=tuple(_neighbour(b, ssids) for b in adjacent),
         notes=tuple(notes),
@@ -267,19 +258,14 @@ def analyse_room(
     return replace(result, checks=checks, verdict=_worst(c.verdict for c in checks))
 
 
-def _neighbour(bss: Mapping[str, Any], ssids: set[str]) -> Neighbour:
-    channel = bss.get("channel")
+def _neighbour(bss: Bss, ssids: set[str]) -> Neighbour:
     return Neighbour(
-        bssid=str(bss.get("bssid")),
-        ssid=bss.get("ssid"),
-        channel=channel if isinstance(channel, int) else None,
-        signal_dbm=_signal(bss),
-        own=bss.get("ssid") in ssids,
+        bssid=bss.bssid,
+        ssid=bss.ssid,
+        channel=bss.channel,
+        signal_dbm=bss.signal_dbm,
+        own=bss.ssid in ssids,
     )
-
-
-def _room_serving(servings: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
-    return room_serving(servings)
 
 
 def _checks(result: RoomResult, limits: WifiThresholds) -> Iterable[Check]:
@@ -319,7 +305,7 @@ def _checks(result: RoomResult, limits: WifiThresholds) -> Iterable[Check]:
         busy = result.channel_utilization_ratio
         yield Check(
             "utilization",
-            _grade(busy, limits.pass_utilization_ratio, limits.warn_utilization_ratio, False),
+            _grade(busy, limits.pass_utilisation_ratio, limits.warn_utilisation_ratio, False),
             f"channel busy {busy:.0%} of the time (BSS Load)",
         )
     if limits.want_5ghz:

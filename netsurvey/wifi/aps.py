@@ -7,9 +7,10 @@ shares the first five octets with the MACs of exactly one AP."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+
+from probes.device import Device
 
 
 @dataclass(frozen=True)
@@ -50,25 +51,24 @@ class ApIndex:
 
     @classmethod
     def from_devices(
-        cls,
-        devices: Iterable[tuple[str | None, Mapping[str, Any]]],
-        rooms: Mapping[str, str | None],
+        cls, devices: Mapping[str, Device], rooms: Mapping[str, str | None]
     ) -> ApIndex:
-        """``devices``: (device id, Device JSON) pairs from snmp/ssh records; ``rooms``:
-        device id -> room from the inventory."""
+        """``devices``: device id -> the visit's merged SNMP/SSH view of it
+        (``netsurvey.devices.merged_devices``); ``rooms``: device id -> room from the
+        inventory."""
         entries: list[ApEntry] = []
-        for device_id, device in devices:
-            wireless = device.get("wireless") or {}
-            for ap in wireless.get("access_points") or ():
-                mac = _normal_mac(ap.get("mac"))
-                if mac and ap.get("name"):
-                    entries.append(
-                        ApEntry(mac, str(ap["name"]), device_id, rooms.get(str(ap["name"])))
-                    )
-            if not wireless.get("radios") or device_id is None:
+        for device_id, device in devices.items():
+            wireless = device.wireless
+            if wireless is None:
                 continue
-            for interface in device.get("interfaces") or ():
-                mac = _normal_mac(interface.get("mac"))
+            for ap in wireless.access_points:
+                mac = _normal_mac(ap.mac)
+                if mac and ap.name:
+                    entries.append(ApEntry(mac, ap.name, device_id, rooms.get(ap.name)))
+            if not wireless.radios:
+                continue
+            for interface in device.interfaces:
+                mac = _normal_mac(interface.mac)
                 if mac:  # named by its inventory id: the name the school knows it by
                     entries.append(ApEntry(mac, device_id, device_id, rooms.get(device_id)))
         return cls(tuple(entries))

@@ -2,38 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from probes.wifi_parsers import Bss
 
 # 5 GHz bonding groups start at these channels (UNII-1/2, UNII-2e, UNII-3).
 BONDING_BASES = (149, 100, 36)
 
 
-def occupied_mhz(bss: Mapping[str, Any]) -> tuple[float, float] | None:
+def occupied_mhz(bss: Bss) -> tuple[float, float] | None:
     """(low, high) edge frequencies the BSS occupies; None when unknown."""
-    freq, channel = bss.get("freq_mhz"), bss.get("channel")
-    width = bss.get("width_mhz") or 20
-    if not isinstance(freq, int | float):
+    freq, channel = bss.freq_mhz, bss.channel
+    width = bss.width_mhz or 20
+    if freq is None:
         return None
     if freq < 3000:  # 2.4 GHz: DSSS/OFDM spread ~22 MHz around the primary
         return (freq - 11.0, freq + 11.0) if width <= 20 else (freq - 31.0, freq + 31.0)
-    if not isinstance(channel, int) or width <= 20:
+    if channel is None or width <= 20:
         return freq - 10.0, freq + 10.0
     if freq > 5925:
         return freq - 10.0, freq + 10.0 if width <= 20 else freq + width - 10.0
     base = next((b for b in BONDING_BASES if channel >= b), 36)
-    per_block = max(1, int(width) // 20)
+    per_block = max(1, width // 20)
     index = (channel - base) // 4
     first = base + 4 * (index - index % per_block)
     low = 5000 + 5 * first - 10.0
     return low, low + width
 
 
-def same_channel(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-    return a.get("freq_mhz") is not None and a.get("freq_mhz") == b.get("freq_mhz")
+def same_channel(a: Bss, b: Bss) -> bool:
+    return a.freq_mhz is not None and a.freq_mhz == b.freq_mhz
 
 
-def overlapping(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+def overlapping(a: Bss, b: Bss) -> bool:
     span_a, span_b = occupied_mhz(a), occupied_mhz(b)
     if span_a is None or span_b is None:
         return False

@@ -10,10 +10,12 @@ import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
+from netsurvey.jsontypes import JsonObject
 from netsurvey.records import Measurement, VisitWriter, iso, new_id, utc_now
-from netsurvey.wifi.points import POINT_PROBE, WITHDRAWS, average_scans
+from netsurvey.wifi.averaging import AveragedBss, average_scans
+from netsurvey.wifi.pointiperf import PointIperf
+from netsurvey.wifi.points import POINT_PROBE, WITHDRAWS
 from netsurvey.wifi.sources import PointSource, Reading
 from probes.base import ProbeError, RawArtifact, Scope, Target
 from probes.registry import load_probe
@@ -57,7 +59,20 @@ async def _link(source: PointSource, moment: str, problems: list[str]) -> Readin
         return None
 
 
-async def _iperf(plan: IperfPlan, source: PointSource, before: Reading | None) -> dict[str, Any]:
+async def _run_iperf(plan: IperfPlan) -> tuple[str, float | None, tuple[str, ...], str | None]:
+    """(status, throughput in bit/s, warnings, error) of one iperf3 test."""
+    try:
+        plan.scope.check(plan.host)
+        probe = load_probe("iperf3")
+        params = {"seconds": f"{plan.seconds:g}", "samples": "1", "direction": plan.direction}
+        raw = await probe.collect(Target(host=plan.host, port=plan.port, scope=plan.scope), params)
+        parsed = probe.parse(raw)
+    except ProbeError as exc:
+        return "failed", None, (), str(exc)
+    return parsed.status, parsed.metrics.get("throughput_bps"), tuple(parsed.warnings), None
+
+
+async def _iperf(plan: IperfPlan, source: PointSource, before: Reading | None) -> PointIperf:
     """Run iperf3 while watching the link; roaming makes the result invalid."""
     problems: list[str] = []
     seen: list[str | None] = [_bssid(before)]
@@ -71,20 +86,8 @@ async def _iperf(plan: IperfPlan, source: PointSource, before: Reading | None) -
                 await asyncio.wait_for(stop.wait(), 1.0)
 
     watcher = asyncio.create_task(watch())
-    result: dict[str, Any] = {"server": f"{plan.host}:{plan.port}", "direction": plan.direction}
     try:
-        plan.scope.check(plan.host)
-        probe = load_probe("iperf3")
-        params = {"seconds": f"{plan.seconds:g}", "samples": "1", "direction": plan.direction}
-        raw = await probe.collect(Target(host=plan.host, port=plan.port, scope=plan.scope), params)
-        parsed = probe.parse(raw)
-        result.update(
-            status=parsed.status,
-            throughput_bps=parsed.metrics.get("throughput_bps"),
-            warnings=list(parsed.warnings),
-        )
-    except ProbeError as exc:
-        result.update(status="failed", throughput_bps=None, error=str(exc))
+        status, throughput_bps, warnings, error = await _run_iperf(plan)
     finally:
         stop.set()
         await watcher
@@ -92,28 +95,37 @@ async def _iperf(plan: IperfPlan, source: PointSource, before: Reading | None) -
     seen.append(_bssid(after))
     connected = [b for b in seen if b is not None]
     roamed = len(set(connected)) > 1 or (bool(connected) and None in seen[1:])
-    result["bssids_seen"] = list(dict.fromkeys(b or "disconnected" for b in seen))
-    result["valid"] = result.get("status") == "ok" and not roamed
-    if roamed:
-        result["status"] = "invalid"
-        result["reason"] = "the laptop roamed or lost the link during the test: " + " -> ".join(
-            result["bssids_seen"]
-        )
-    if problems:
-        result["link_problems"] = problems
-    return result
+    bssids_seen = tuple(dict.fromkeys(b or "disconnected" for b in seen))
+    return PointIperf(
+        server=f"{plan.host}:{plan.port}",
+        direction=plan.direction,
+        status="invalid" if roamed else status,
+        valid=status == "ok" and not roamed,
+        throughput_bps=throughput_bps,
+        warnings=warnings,
+        error=error,
+        bssids_seen=bssids_seen,
+        reason="the laptop roamed or lost the link during the test: " + " -> ".join(bssids_seen)
+        if roamed
+        else None,
+        link_problems=tuple(problems),
+    )
 
 
-async def take_point(
-    source: PointSource, request: PointRequest
-) -> tuple[Measurement, list[RawArtifact]]:
-    """Measure; never raises for a failed scan (the record says what failed)."""
-    started = utc_now()
-    clock = time.monotonic()
-    artifacts: list[RawArtifact] = []
-    scans: list[dict[str, Any]] = []
-    parsed: list[list[Bss]] = []
-    warnings: list[str] = []
+@dataclass
+class _Scans:
+    """What a point's scans gave: per-scan notes for the record, the parsed BSS lists,
+    the raw evidence and the warnings worth telling the technician."""
+
+    notes: list[JsonObject]
+    parsed: list[list[Bss]]
+    artifacts: list[RawArtifact]
+    warnings: list[str]
+    last_error: str | None = None
+
+
+async def _take_scans(source: PointSource, request: PointRequest) -> _Scans:
+    scans = _Scans([], [], [], [])
     scan_warnings: list[str] = []
     for index in range(request.scans):
         if index:
@@ -121,16 +133,17 @@ async def take_point(
         try:
             reading = await source.scan(index)
         except ProbeError as exc:
-            scans.append({"index": index, "error": str(exc), "type": type(exc).__name__})
-            warnings.append(f"scan {index + 1}: {exc}")
+            scans.notes.append({"index": index, "error": str(exc), "type": type(exc).__name__})
+            scans.warnings.append(f"scan {index + 1}: {exc}")
+            scans.last_error = str(exc)
             continue
-        for artifact in reading.raw.artifacts:
-            artifacts.append(
-                RawArtifact(f"scan{index + 1}-{artifact.name}", artifact.data, artifact.media_type)
-            )
+        scans.artifacts.extend(
+            RawArtifact(f"scan{index + 1}-{artifact.name}", artifact.data, artifact.media_type)
+            for artifact in reading.raw.artifacts
+        )
         bss = [Bss.from_json(b) for b in reading.result.details.get("bss", ())]
-        parsed.append(bss)
-        scans.append(
+        scans.parsed.append(bss)
+        scans.notes.append(
             {
                 "index": index,
                 "format": reading.result.details.get("format"),
@@ -141,10 +154,45 @@ async def take_point(
         scan_warnings.extend(reading.result.warnings)
     # The same problem in every scan is said once, with how often it was seen.
     counts = Counter(scan_warnings)
-    warnings.extend(
+    scans.warnings.extend(
         text if count == 1 else f"{text} (in {count} of {request.scans} scans)"
         for text, count in counts.items()
     )
+    return scans
+
+
+def _point_details(
+    source: PointSource,
+    request: PointRequest,
+    scans: _Scans,
+    averaged: Sequence[AveragedBss],
+    link: Reading | None,
+    iperf: PointIperf | None,
+) -> JsonObject:
+    """The record writer's side of ``SurveyPoint.from_details``."""
+    details: JsonObject = {
+        "room": request.room,
+        "x_m": request.x_m,
+        "y_m": request.y_m,
+        "source": source.describe(),
+        "scans": list(scans.notes),
+        "bss": [a.to_json() for a in averaged],
+        "link": dict(link.result.details) if link is not None else None,
+        "iperf": iperf.to_json() if iperf is not None else None,
+    }
+    if request.replaces:
+        details["replaces"] = request.replaces
+    return details
+
+
+async def take_point(
+    source: PointSource, request: PointRequest
+) -> tuple[Measurement, list[RawArtifact]]:
+    """Measure; never raises for a failed scan (the record says what failed)."""
+    started = utc_now()
+    clock = time.monotonic()
+    scans = await _take_scans(source, request)
+    artifacts, warnings = scans.artifacts, scans.warnings
     link_problems: list[str] = []
     link = await _link(source, "before", link_problems)
     warnings.extend(link_problems)
@@ -153,33 +201,19 @@ async def take_point(
             RawArtifact(f"link-{a.name}", a.data, a.media_type) for a in link.raw.artifacts
         )
     iperf = await _iperf(request.iperf, source, link) if request.iperf else None
-    if iperf is not None and not iperf["valid"]:
-        warnings.append(
-            f"iperf3 at this point: {iperf.get('reason') or iperf.get('error') or iperf['status']}"
-        )
-    averaged = average_scans(parsed)
-    details: dict[str, Any] = {
-        "room": request.room,
-        "x_m": request.x_m,
-        "y_m": request.y_m,
-        "source": source.describe(),
-        "scans": scans,
-        "bss": averaged,
-        "link": dict(link.result.details) if link is not None else None,
-        "iperf": iperf,
-    }
-    if request.replaces:
-        details["replaces"] = request.replaces
-    signals = [b["signal_dbm"] for b in averaged if b.get("signal_dbm") is not None]
-    link_metrics: Mapping[str, Any] = link.result.metrics if link is not None else {}
+    if iperf is not None and not iperf.valid:
+        warnings.append(f"iperf3 at this point: {iperf.problem}")
+    averaged = average_scans(scans.parsed)
+    signals = [a.bss.signal_dbm for a in averaged if a.bss.signal_dbm is not None]
+    link_metrics: Mapping[str, float | None] = link.result.metrics if link is not None else {}
     metrics: dict[str, float | None] = {
-        "bss_count": float(len(averaged)) if parsed else None,
+        "bss_count": float(len(averaged)) if scans.parsed else None,
         "strongest_signal_dbm": max(signals) if signals else None,
         "link_signal_dbm": link_metrics.get("signal_dbm"),
         "link_tx_bitrate_bps": link_metrics.get("tx_bitrate_bps"),
-        "iperf_throughput_bps": iperf.get("throughput_bps") if iperf and iperf["valid"] else None,
+        "iperf_throughput_bps": iperf.valid_throughput_bps if iperf is not None else None,
     }
-    failed = not parsed
+    failed = not scans.parsed
     measurement = Measurement(
         id=new_id(),
         job_id=f"{POINT_PROBE}:{request.room}",
@@ -192,9 +226,11 @@ async def take_point(
         params={"scans": str(request.scans)},
         tool="netsurvey.wifi",
         metrics=metrics,
-        details=details,
+        details=_point_details(source, request, scans, averaged, link, iperf),
         warnings=tuple(warnings),
-        error={"type": "ScanFailed", "message": scans[-1]["error"]} if failed and scans else None,
+        error={"type": "ScanFailed", "message": scans.last_error}
+        if failed and scans.last_error is not None
+        else None,
     )
     return measurement, artifacts
 

@@ -1,85 +1,61 @@
-"""Survey points: several scans averaged into one BSS list, plus link and iperf."""
+"""Survey points: a ``wifi_point`` record read back once into typed parts (the BSSs
+heard, the link the laptop was on, the iperf3 test)."""
 
 from __future__ import annotations
 
-import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
-from probes.wifi_parsers import Bss
+from netsurvey.jsontypes import JsonValue
+from netsurvey.numbers import finite_float
+from netsurvey.records import Measurement
+from netsurvey.wifi.bssjson import bss_from_json, link_from_json
+from netsurvey.wifi.pointiperf import PointIperf
+from probes.wifi_parsers import Bss, Link
 
 POINT_PROBE = "wifi_point"
 WITHDRAWS = "withdraws"  # details key of an undo record: the id of the point it takes back
 
 
-def average_scans(scans: Sequence[Sequence[Bss]]) -> list[dict[str, Any]]:
-    """One entry per (bssid, ssid, freq) seen in any scan: mean signal in dBm over the
-    scans that saw it, min/max, and how many scans saw it (a BSS heard in one of five
-    scans is flaky and the analysis can weigh it down)."""
-    groups: dict[tuple[str, str | None, int | None], list[Bss]] = {}
-    for scan in scans:
-        for bss in scan:
-            groups.setdefault((bss.bssid, bss.ssid, bss.freq_mhz), []).append(bss)
-    averaged: list[dict[str, Any]] = []
-    for sightings in groups.values():
-        last = sightings[-1]
-        entry = last.to_json()
-        signals = [b.signal_dbm for b in sightings if b.signal_dbm is not None]
-        noises = [b.noise_dbm for b in sightings if b.noise_dbm is not None]
-        loads = [
-            b.channel_utilization_ratio
-            for b in sightings
-            if b.channel_utilization_ratio is not None
-        ]
-        entry["signal_dbm"] = round(statistics.fmean(signals), 1) if signals else None
-        entry["signal_min_dbm"] = min(signals) if signals else None
-        entry["signal_max_dbm"] = max(signals) if signals else None
-        entry["noise_dbm"] = round(statistics.fmean(noises), 1) if noises else None
-        entry["channel_utilization_ratio"] = round(statistics.fmean(loads), 4) if loads else None
-        entry["seen_count"] = len(sightings)
-        entry["scans_count"] = len(scans)
-        entry.pop("warnings", None)
-        averaged.append(entry)
-    averaged.sort(key=lambda e: (e["signal_dbm"] is None, -(e["signal_dbm"] or 0.0)))
-    return averaged
-
-
 @dataclass(frozen=True)
 class SurveyPoint:
-    """A ``wifi_point`` record's details, read back for analysis."""
+    """A ``wifi_point`` record's details, read back for analysis. ``bss`` is the
+    averaged scan, strongest first (see ``averaging.average_scans``)."""
 
     measurement_id: str
     room: str
     x_m: float | None
     y_m: float | None
-    bss: tuple[Mapping[str, Any], ...]
-    link: Mapping[str, Any] | None
-    iperf: Mapping[str, Any] | None
+    bss: tuple[Bss, ...]
+    link: Link | None
+    iperf: PointIperf | None
     status: str = "ok"
     warnings: tuple[str, ...] = field(default=())
 
     @classmethod
     def from_details(
-        cls, measurement_id: str, details: Mapping[str, Any], status: str = "ok"
+        cls, measurement_id: str, details: Mapping[str, JsonValue], status: str = "ok"
     ) -> SurveyPoint:
-        def number(key: str) -> float | None:
-            value = details.get(key)
-            return float(value) if isinstance(value, int | float) else None
-
-        bss = tuple(b for b in details.get("bss") or () if isinstance(b, Mapping))
+        """The JSON boundary: everything past here reads typed fields."""
+        bss = details.get("bss")
         link = details.get("link")
         iperf = details.get("iperf")
         return cls(
             measurement_id=measurement_id,
-            room=str(details.get("room", "")),
-            x_m=number("x_m"),
-            y_m=number("y_m"),
-            bss=bss,
-            link=link if isinstance(link, Mapping) else None,
-            iperf=iperf if isinstance(iperf, Mapping) else None,
+            room=str(details.get("room") or ""),
+            x_m=finite_float(details.get("x_m")),
+            y_m=finite_float(details.get("y_m")),
+            bss=tuple(bss_from_json(b) for b in bss if isinstance(b, dict))
+            if isinstance(bss, list)
+            else (),
+            link=link_from_json(link) if isinstance(link, dict) else None,
+            iperf=PointIperf.from_json(iperf) if isinstance(iperf, dict) else None,
             status=status,
         )
+
+    @classmethod
+    def from_record(cls, record: Measurement) -> SurveyPoint:
+        return cls.from_details(record.id, record.details, record.status)
 
 
 def points_by_room(points: Iterable[SurveyPoint]) -> dict[str, list[SurveyPoint]]:

@@ -21,7 +21,7 @@ METRICS = ("signal", "snr", "rate")
 def own_ssids(survey: VisitSurvey) -> tuple[str, ...]:
     if survey.school.ssids:
         return survey.school.ssids
-    linked = {str(p.link["ssid"]) for p in survey.points if p.link and p.link.get("ssid")}
+    linked = {p.link.ssid for p in survey.points if p.link is not None and p.link.ssid}
     return tuple(sorted(linked))
 
 
@@ -46,21 +46,16 @@ def point_value(
     if point.status != "ok":
         return None
     if metric == "rate":
-        rate = (point.link or {}).get("tx_bitrate_bps")
-        return float(rate) / 1e6 if isinstance(rate, int | float) else None
-    own = [
-        b
-        for b in point.bss
-        if b.get("ssid") in ssids and isinstance(b.get("signal_dbm"), int | float)
-    ]
-    if not own:
+        rate_bps = point.link.tx_bitrate_bps if point.link is not None else None
+        return rate_bps / 1e6 if rate_bps is not None else None
+    heard = [(b.signal_dbm, b) for b in point.bss if b.ssid in ssids and b.signal_dbm is not None]
+    if not heard:
         return None
-    best = max(own, key=lambda b: float(b["signal_dbm"]))
-    signal = float(best["signal_dbm"])
+    signal, best = max(heard, key=lambda pair: pair[0])
     if metric == "signal":
         return signal
-    noise = best.get("noise_dbm")
-    return signal - (float(noise) if isinstance(noise, int | float) else limits.assumed_noise_dbm)
+    noise = best.noise_dbm
+    return signal - (noise if noise is not None else limits.assumed_noise_dbm)
 
 
 def metric_for(key: str, limits: WifiThresholds, values: Sequence[float]) -> Metric:

@@ -6,13 +6,30 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from netsurvey.jsontypes import JsonObject, JsonValue
+from netsurvey.numbers import finite_float, integer
 from probes.base import Scope
 
 
-def _float(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+def _object(value: JsonValue | None) -> JsonObject:
+    return value if isinstance(value, dict) else {}
+
+
+def _objects(value: JsonValue | None) -> list[JsonObject]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _texts(value: JsonValue | None) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _text(value: JsonValue | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _path(value: JsonValue | None) -> Path | None:
+    return Path(value) if isinstance(value, str) and value else None
 
 
 @dataclass(frozen=True)
@@ -53,49 +70,50 @@ class SurveySchool:
         return next((f for f in self.floors if f.id == floor_id), None)
 
     @classmethod
-    def from_json(cls, school: Mapping[str, Any]) -> SurveySchool:
+    def from_json(cls, school: Mapping[str, JsonValue]) -> SurveySchool:
+        """The JSON boundary: visit.json's ``school`` section, as the inventory wrote it."""
         rooms = tuple(
             RoomSpec(
-                id=str(r.get("id")),
-                floor=None if r.get("floor") is None else str(r.get("floor")),
-                kind=r.get("kind"),
-                x_m=_float(r.get("x_m")),
-                y_m=_float(r.get("y_m")),
-                width_m=_float(r.get("width_m")),
-                depth_m=_float(r.get("depth_m")),
+                id=str(r["id"]),
+                floor=_text(r.get("floor")),
+                kind=_text(r.get("kind")),
+                x_m=finite_float(r.get("x_m")),
+                y_m=finite_float(r.get("y_m")),
+                width_m=finite_float(r.get("width_m")),
+                depth_m=finite_float(r.get("depth_m")),
             )
-            for r in school.get("rooms") or ()
-            if isinstance(r, Mapping) and r.get("id") is not None
+            for r in _objects(school.get("rooms"))
+            if r.get("id") is not None
         )
         floors = tuple(
             FloorSpec(
-                id=str(f.get("id")),
-                plan_image=Path(f["plan_image"]) if f.get("plan_image") else None,
-                width_m=_float(f.get("width_m")),
-                height_m=_float(f.get("height_m")),
+                id=str(f["id"]),
+                plan_image=_path(f.get("plan_image")),
+                width_m=finite_float(f.get("width_m")),
+                height_m=finite_float(f.get("height_m")),
             )
-            for f in school.get("floors") or ()
-            if isinstance(f, Mapping) and f.get("id") is not None
+            for f in _objects(school.get("floors"))
+            if f.get("id") is not None
         )
-        wifi = school.get("wifi") or {}
-        servers = school.get("test_servers") or {}
-        devices = [d for d in school.get("devices") or () if isinstance(d, Mapping)]
+        servers = _object(school.get("test_servers"))
         iperf_host = servers.get("iperf3")
-        hosts = [h for h in (iperf_host,) if isinstance(h, str)]
-        networks = [str(n) for n in school.get("scope") or ()]
+        hosts = [iperf_host] if isinstance(iperf_host, str) else []
+        school_id = str(school.get("id", ""))
         return cls(
-            id=str(school.get("id", "")),
+            id=school_id,
             name=str(school.get("name", school.get("id", ""))),
             rooms=rooms,
             floors=floors,
-            ssids=tuple(str(s) for s in wifi.get("ssids") or ()),
-            device_rooms={str(d.get("id")): d.get("room") for d in devices},
+            ssids=tuple(_texts(_object(school.get("wifi")).get("ssids"))),
+            device_rooms={
+                str(d.get("id")): _text(d.get("room")) for d in _objects(school.get("devices"))
+            },
             iperf3_host=iperf_host if isinstance(iperf_host, str) else None,
-            iperf3_port=int(servers.get("iperf3_port") or 5201),
+            iperf3_port=integer(servers.get("iperf3_port")) or 5201,
             scope=Scope.from_strings(
-                networks,
+                _texts(school.get("scope")),
                 hosts=hosts,
-                origin=f"the declared scope of school {school.get('id', '')}",
+                origin=f"the declared scope of school {school_id}",
                 fix_hint="add it to the school's scope or test_servers in the inventory",
             ),
         )

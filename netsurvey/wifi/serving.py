@@ -13,45 +13,53 @@ The rule, in order:
 3. otherwise the strongest of the school's BSSs.
 
 "The school's" BSSs are those of the inventory's SSIDs; with no SSIDs declared, every
-BSS the caller passes counts.
+BSS the caller passes counts. "Associated" means the point's link reading names that
+BSSID and does not say it was disconnected.
+
+Everything here takes the typed BSSs and link of a ``points.SurveyPoint``
+(``SurveyPoint.from_record(record)``), read from the record once.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+
+from probes.wifi_parsers import Bss, Link
 
 BAND_STEERING_MIN_DBM = -75.0  # common band-steering threshold (Aruba/Cisco/UniFi defaults)
 
-Bss = Mapping[str, Any]  # a BSS as a wifi_point record stores it (probes.wifi_parsers.Bss)
-
 
 def signal_dbm(bss: Bss) -> float | None:
-    value = bss.get("signal_dbm")
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    return bss.signal_dbm
 
 
 def is_upper_band(bss: Bss) -> bool:
-    """5 or 6 GHz, from the channel (above 14) or the frequency."""
-    channel, freq = bss.get("channel"), bss.get("freq_mhz")
-    if isinstance(freq, int | float) and not isinstance(freq, bool):
-        return freq > 4900
-    return isinstance(channel, int) and not isinstance(channel, bool) and channel > 14
+    """5 or 6 GHz, from the frequency, else the channel (above 14)."""
+    if bss.freq_mhz is not None:
+        return bss.freq_mhz > 4900
+    return bss.channel is not None and bss.channel > 14
 
 
 def school_bss(bss: Sequence[Bss], ssids: Sequence[str]) -> list[Bss]:
-    return [b for b in bss if not ssids or b.get("ssid") in ssids]
+    return [b for b in bss if not ssids or b.ssid in ssids]
 
 
-def serving_bss(bss: Sequence[Bss], link: Bss | None, ssids: Sequence[str] = ()) -> Bss | None:
+def _linked_bssid(link: Link | None) -> str:
+    """The BSSID the laptop was on; "" when it was not connected."""
+    if link is None or not link.connected:
+        return ""
+    return (link.bssid or "").lower()
+
+
+def serving_bss(bss: Sequence[Bss], link: Link | None, ssids: Sequence[str] = ()) -> Bss | None:
     """The BSS that serves a point (see the module docstring), None when the school's
     networks were not heard."""
-    ours = [b for b in school_bss(bss, ssids) if signal_dbm(b) is not None]
-    linked = str(link.get("bssid") or "").lower() if isinstance(link, Mapping) else ""
-    if linked and (link is None or link.get("connected", True) is not False):
+    ours = [b for b in school_bss(bss, ssids) if b.signal_dbm is not None]
+    linked = _linked_bssid(link)
+    if linked:
         for candidate in ours:
-            if str(candidate.get("bssid", "")).lower() == linked:
+            if bssid_of(candidate) == linked:
                 return candidate
     steered = [
         b for b in ours if is_upper_band(b) and (signal_dbm(b) or -999.0) >= BAND_STEERING_MIN_DBM
@@ -60,7 +68,7 @@ def serving_bss(bss: Sequence[Bss], link: Bss | None, ssids: Sequence[str] = ())
 
 
 def bssid_of(bss: Bss) -> str:
-    return str(bss.get("bssid", "")).lower()
+    return bss.bssid.lower()
 
 
 def room_serving(servings: Sequence[Bss], group: Callable[[Bss], str] = bssid_of) -> Bss | None:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from netsurvey.devices import merged_devices
 from netsurvey.records import Measurement, Visit, read_visit
 from netsurvey.wifi.aps import ApIndex
 from netsurvey.wifi.points import POINT_PROBE, WITHDRAWS, SurveyPoint
 from netsurvey.wifi.school import SurveySchool
-
-DEVICE_PROBES = ("snmp", "ssh")
+from probes.device import Device
 
 
 @dataclass(frozen=True)
@@ -76,19 +75,13 @@ def current_points(measurements: tuple[Measurement, ...]) -> tuple[list[SurveyPo
             continue
         skipped.discard(room)  # measured after all
         if record.id in current:
-            points.append(SurveyPoint.from_details(record.id, record.details, record.status))
+            points.append(SurveyPoint.from_record(record))
     return points, skipped
 
 
-def device_records(
-    measurements: tuple[Measurement, ...],
-) -> list[tuple[str | None, Mapping[str, Any]]]:
-    devices: list[tuple[str | None, Mapping[str, Any]]] = []
-    for record in measurements:
-        device = record.details.get("device")
-        if record.probe in DEVICE_PROBES and record.status == "ok" and isinstance(device, Mapping):
-            devices.append((record.device_id, device))
-    return devices
+def device_records(visit: Visit) -> dict[str, Device]:
+    """The visit's devices as the scorer sees them: SNMP and SSH views merged."""
+    return {device_id: merged.device for device_id, merged in merged_devices(visit).items()}
 
 
 def load_survey(directory: Path | str, extra_aps: ApIndex | None = None) -> VisitSurvey:
@@ -99,7 +92,7 @@ def survey_of_visit(visit: Visit, extra_aps: ApIndex | None = None) -> VisitSurv
     """The Wi-Fi survey of a visit already read (the report reads a visit only once)."""
     school = SurveySchool.from_json(visit.info.school)
     points, skipped = current_points(visit.measurements)
-    aps = ApIndex.from_devices(device_records(visit.measurements), school.device_rooms)
+    aps = ApIndex.from_devices(device_records(visit), school.device_rooms)
     if extra_aps is not None:
         aps = aps.merged(extra_aps)
     return VisitSurvey(

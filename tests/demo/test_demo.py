@@ -176,11 +176,12 @@ def test_scorer_and_wifi_chapter_pick_the_same_serving_ap(demo: Path) -> None:
         for record in current_point_records(visit.measurements):
             if record.status != "ok":
                 continue
-            point = SurveyPoint.from_details(record.id, record.details, record.status)
-            own = [b for b in point.bss if b.get("ssid") in ssids]
-            by_scorer = scorer_serving(record.details, ssids)
+            point = SurveyPoint.from_record(record)
+            own = [b for b in point.bss if b.ssid in ssids]
+            by_scorer = scorer_serving(point, ssids)
             by_chapter = chapter_serving(point, own)
-            assert (by_scorer or {}).get("bssid") == (by_chapter or {}).get("bssid"), record.id
+            scorer_bssid = by_scorer.bssid if by_scorer else None
+            assert scorer_bssid == (by_chapter.bssid if by_chapter else None), record.id
             compared += 1
     assert compared >= 30
 

@@ -9,19 +9,19 @@ import pytest
 
 from netsurvey.power.assess import assess_site
 from netsurvey.power.settings import PowerSettings
-from netsurvey.power.spec import CartSpec, CircuitSpec, MeasuredLoad, Site
+from netsurvey.power.spec import Cart, Circuit, MeasuredLoad, Site
 
 ONE_CHARGER_A = 45 / 0.88 / (230 * 0.55)
 
 
-def b(breaker_a: float, circuit_id: str, room: str = "1", **kw: Any) -> CircuitSpec:
-    return CircuitSpec(
+def b(breaker_a: float, circuit_id: str, room: str = "1", **kw: Any) -> Circuit:
+    return Circuit(
         id=circuit_id, breaker_a=breaker_a, rcd_ma=30, room=room, other_loads_w=0, **kw
     )
 
 
-def cart(cart_id: str, circuit: str, slots: int = 30, room: str = "1") -> CartSpec:
-    return CartSpec(id=cart_id, slots=slots, circuit=circuit, charger_w=45, room=room)
+def cart(cart_id: str, circuit: str, slots: int = 30, room: str = "1") -> Cart:
+    return Cart(id=cart_id, slots=slots, circuit=circuit, charger_w=45, room=room)
 
 
 def test_clamp_on_circuit_replaces_estimate_and_names_source() -> None:
@@ -77,7 +77,7 @@ def test_moves_do_not_double_book_headroom() -> None:
 
 def test_add_circuit_when_nothing_else_works() -> None:
     # A B10 already carrying 1.5 kW: two slots at a time would not finish overnight.
-    loaded = CircuitSpec(id="c1", breaker_a=10, rcd_ma=30, room="1", other_loads_w=1500)
+    loaded = Circuit(id="c1", breaker_a=10, rcd_ma=30, room="1", other_loads_w=1500)
     site = Site("s", (loaded,), (cart("k1", "c1"),))
     result = assess_site(site)
     (fix,) = [r for r in result.recommendations if r.subject == "k1" and r.severity == "must"]
@@ -86,14 +86,14 @@ def test_add_circuit_when_nothing_else_works() -> None:
 
 
 def test_other_loads_reduce_cart_capacity() -> None:
-    circuit = CircuitSpec(id="c1", breaker_a=16, rcd_ma=30, other_loads_w=400)
+    circuit = Circuit(id="c1", breaker_a=16, rcd_ma=30, other_loads_w=400)
     c1 = assess_site(Site("s", (circuit,), (cart("k1", "c1"),))).circuit("c1")
     assert c1.other_loads_a == pytest.approx(400 / (230 * 0.95))
     assert c1.verdict == "fail"  # 12.1 A of carts + 1.8 A projector > 12.8 A
 
 
 def test_undeclared_other_loads_and_missing_rcd_are_flagged() -> None:
-    circuit = CircuitSpec(id="c1", breaker_a=16)
+    circuit = Circuit(id="c1", breaker_a=16)
     result = assess_site(Site("s", (circuit,), (cart("k1", "c1", slots=10),)))
     warnings = result.circuit("c1").warnings
     assert "other loads not declared; assumed none" in warnings
@@ -109,7 +109,7 @@ def test_continuous_ratio_is_configurable() -> None:
 
 
 def test_round_robin_slot_time_rounds_charge_up() -> None:
-    sequenced = CartSpec(
+    sequenced = Cart(
         id="k1", slots=30, circuit="c1", sequencing="sequenced", slots_at_once=10, slot_time_s=900
     )
     verdict = assess_site(Site("s", (b(16, "c1"),), (sequenced,))).cart("k1")

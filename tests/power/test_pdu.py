@@ -6,23 +6,23 @@ import pytest
 
 from netsurvey.power.assess import assess_site
 from netsurvey.power.pdu import PduReading, pdu_loads
-from netsurvey.power.spec import CartSpec, CircuitSpec, Site
+from netsurvey.power.spec import Cart, Circuit, Site
 from probes.device import Device, Outlet, Power
 
-CART = CartSpec(id="k1", slots=30, circuit="c1", charger_w=45, room="1")
+CART = Cart(id="k1", slots=30, circuit="c1", charger_w=45, room="1")
 
 
 def reading(power: Power | None, device_id: str = "pdu-1") -> PduReading:
     return PduReading(device_id, Device(power=power), measurement_id="m-abc")
 
 
-def loads(circuit: CircuitSpec, power: Power | None) -> tuple[list[float | None], list[str]]:
+def loads(circuit: Circuit, power: Power | None) -> tuple[list[float | None], list[str]]:
     result = pdu_loads((circuit,), {"pdu-1": reading(power)}, voltage_v=230, assumed_pf=0.55)
     return [m.current_a for m in result.loads], list(result.problems)
 
 
 def test_whole_pdu_load_is_the_circuit_cart_load() -> None:
-    circuit = CircuitSpec(id="c1", breaker_a=16, rcd_ma=30, pdu="pdu-1", other_loads_w=230)
+    circuit = Circuit(id="c1", breaker_a=16, rcd_ma=30, pdu="pdu-1", other_loads_w=230)
     result = pdu_loads(
         (circuit,),
         {"pdu-1": reading(Power(kind="pdu", load_a=2.8))},
@@ -51,20 +51,20 @@ def test_outlets_are_summed() -> None:
             Outlet("3", "printer", current_a=9.0),
         ),
     )
-    circuit = CircuitSpec(id="c1", breaker_a=16, pdu="pdu-1", pdu_outlets=("1", "cart right"))
+    circuit = Circuit(id="c1", breaker_a=16, pdu="pdu-1", pdu_outlets=("1", "cart right"))
     currents, problems = loads(circuit, power)
     assert currents == [3.5] and problems == []
 
 
 def test_outlet_power_without_current_uses_assumed_pf() -> None:
     power = Power(kind="pdu", voltage_v=230, outlets=(Outlet("1", power_w=126.5),))
-    circuit = CircuitSpec(id="c1", breaker_a=16, pdu="pdu-1", pdu_outlets=("1",))
+    circuit = Circuit(id="c1", breaker_a=16, pdu="pdu-1", pdu_outlets=("1",))
     (current,), _ = loads(circuit, power)
     assert current == pytest.approx(1.0)
 
 
 def test_pdu_without_outlet_data_is_named() -> None:
-    circuit = CircuitSpec(id="c1", breaker_a=16, pdu="pdu-1", pdu_outlets=("1", "2"))
+    circuit = Circuit(id="c1", breaker_a=16, pdu="pdu-1", pdu_outlets=("1", "2"))
     currents, (problem,) = loads(circuit, Power(kind="pdu", load_a=2.8))
     assert currents == []
     assert problem.startswith(
@@ -77,7 +77,7 @@ def test_pdu_without_outlet_data_is_named() -> None:
 
 
 def test_device_without_power_and_missing_reading() -> None:
-    circuit = CircuitSpec(id="c1", breaker_a=16, pdu="pdu-1")
+    circuit = Circuit(id="c1", breaker_a=16, pdu="pdu-1")
     _, (problem,) = loads(circuit, None)
     assert (
         problem == "circuit c1: pdu: device pdu-1 answered without power data; the estimate is used"
@@ -88,7 +88,7 @@ def test_device_without_power_and_missing_reading() -> None:
 
 
 def test_ups_load_share_of_capacity() -> None:
-    circuit = CircuitSpec(id="c1", breaker_a=16, pdu="pdu-1")
+    circuit = Circuit(id="c1", breaker_a=16, pdu="pdu-1")
     result = pdu_loads(
         (circuit,),
         {"pdu-1": reading(Power(kind="ups", load_ratio=0.25, capacity_w=460, voltage_v=230))},

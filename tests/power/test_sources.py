@@ -46,3 +46,40 @@ def test_rcd_zero_from_the_walk_means_no_rcd(make_visit: Callable[..., Path]) ->
     )
     site = site_from_visit(read_visit(visit), PowerSettings())
     assert site.circuit("c-7").rcd_ma is None  # type: ignore[union-attr]
+
+
+def test_records_read_back_as_typed_facts(make_visit: Callable[..., Path]) -> None:
+    """The assessment, walk answers and the school's own entries leave recordio typed."""
+    from netsurvey.jsontypes import JsonValue
+    from netsurvey.power.recordio import (
+        assessment_record,
+        cart_from_json,
+        circuit_from_json,
+        latest_assessment,
+        walk_entries,
+    )
+
+    visit = make_visit()
+    writer = VisitWriter.open(visit)
+    writer.append(
+        walk_entry_record(
+            "circuit", "c-7", "101", {"breaker_a": 16, "curve": "B", "rcd_ma": None}, complete=True
+        )
+    )
+    circuits: list[JsonValue] = [
+        {"circuit_id": "c-101", "used_a": 9.5, "measured_a": 9.5, "verdict": "pass"},
+        {"circuit_id": "c-102", "used_a": 4.0, "measured_a": None, "verdict": "pass"},
+        "not a circuit",
+    ]
+    writer.append(assessment_record("test-power", {}, {"circuits": circuits}, ["m-1"]))
+    writer.seal()
+    read = read_visit(visit)
+    stored = latest_assessment(read)
+    assert stored is not None and [c.circuit_id for c in stored.circuits] == ["c-101", "c-102"]
+    assert stored.measured_circuit_a == {"c-101": 9.5}
+    (entry,) = [e for e in walk_entries(read) if e.entry_id == "c-7"]
+    assert entry.fields == {"breaker_a": 16, "curve": "B", "rcd_ma": None}
+    circuit = circuit_from_json({**entry.fields, "id": "c-7"}, "here")
+    assert circuit.other_loads_w is None and circuit.rcd_ma is None  # missing stays None
+    cart = cart_from_json({"id": "k", "slots": 30.0, "circuit": "c-7"}, "here")
+    assert cart.slots == 30 and cart.sequencing == "all" and cart.concurrent_slots == 30

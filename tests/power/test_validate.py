@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from netsurvey.power.assess import assess_site
-from netsurvey.power.spec import CartSpec, CircuitSpec, MeasuredLoad, Site
+from netsurvey.power.spec import Cart, Circuit, MeasuredLoad, Site
 from netsurvey.power.validate import PowerInputError, field_problem, site_problems
 
-B16 = CircuitSpec(id="c1", breaker_a=16, rcd_ma=30)
-CART = CartSpec(id="k1", slots=30, circuit="c1", charger_w=45)
+B16 = Circuit(id="c1", breaker_a=16, rcd_ma=30)
+CART = Cart(id="k1", slots=30, circuit="c1", charger_w=45)
 
 
 def test_absurd_breaker_rating_is_named() -> None:
@@ -41,13 +41,13 @@ def test_plausible_and_missing_values_pass() -> None:
 
 
 def test_cart_on_undeclared_circuit() -> None:
-    site = Site("s", (B16,), (CartSpec(id="k1", slots=30, circuit="c9"),))
+    site = Site("s", (B16,), (Cart(id="k1", slots=30, circuit="c9"),))
     (problem,) = site_problems(site)
     assert problem.startswith("cart k1: circuit: 'c9' is not a declared circuit (declared: c1)")
 
 
 def test_assessment_refuses_bad_input_with_one_line() -> None:
-    site = Site("s", (CircuitSpec(id="c1", breaker_a=400),), (CART,))
+    site = Site("s", (Circuit(id="c1", breaker_a=400),), (CART,))
     with pytest.raises(PowerInputError) as caught:
         assess_site(site)
     line = caught.value.one_line()
@@ -59,15 +59,15 @@ def test_assessment_refuses_bad_input_with_one_line() -> None:
 def test_problem_count_is_reported() -> None:
     site = Site(
         "s",
-        (CircuitSpec(id="c1", breaker_a=400), CircuitSpec(id="c1", breaker_a=16)),
-        (CartSpec(id="k1", slots=30, circuit="c1", charger_w=2),),
+        (Circuit(id="c1", breaker_a=400), Circuit(id="c1", breaker_a=16)),
+        (Cart(id="k1", slots=30, circuit="c1", charger_w=2),),
     )
     with pytest.raises(PowerInputError, match=r"and 2 more problem"):
         assess_site(site)
 
 
 def test_sequenced_cart_needs_slots_at_once() -> None:
-    cart = CartSpec(id="k1", slots=30, circuit="c1", sequencing="sequenced")
+    cart = Cart(id="k1", slots=30, circuit="c1", sequencing="sequenced")
     (problem,) = site_problems(Site("s", (B16,), (cart,)))
     assert problem.startswith("cart k1: slots_at_once: missing for a sequenced cart")
 

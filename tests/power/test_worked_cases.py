@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 
 from netsurvey.power.assess import assess_site
-from netsurvey.power.spec import CartSpec, CircuitSpec, Site
+from netsurvey.power.spec import Cart, Circuit, Site
 
 
-def cart(cart_id: str, circuit: str, *, sequenced: bool = False, room: str = "204") -> CartSpec:
-    return CartSpec(
+def cart(cart_id: str, circuit: str, *, sequenced: bool = False, room: str = "204") -> Cart:
+    return Cart(
         id=cart_id,
         slots=30,
         circuit=circuit,
@@ -22,8 +22,8 @@ def cart(cart_id: str, circuit: str, *, sequenced: bool = False, room: str = "20
     )
 
 
-def circuit(circuit_id: str, breaker_a: float, **kw: Any) -> CircuitSpec:
-    return CircuitSpec(
+def circuit(circuit_id: str, breaker_a: float, **kw: Any) -> Circuit:
+    return Circuit(
         id=circuit_id, breaker_a=breaker_a, rcd_ma=30, other_loads_w=0, room="204", **kw
     )
 

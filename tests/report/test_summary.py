@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from netsurvey.report.scoresentry import DIMENSIONS
 from netsurvey.report.summary import safe_cell_text
-from netsurvey.report.viewmodel import DIMENSIONS
 
 from .conftest import RunCli, clone_visit, load_json, requires_tool, write_json
 

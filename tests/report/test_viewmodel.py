@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from netsurvey.errors import RecordsError, ReportError
+from netsurvey.report.scoresentry import DIMENSIONS
 from netsurvey.report.scoresfile import load_scores
-from netsurvey.report.viewmodel import DIMENSIONS, ReportView, build_view
+from netsurvey.report.viewmodel import ReportView, build_view
 from netsurvey.report.visitfiles import read_visit_files
 
 from .conftest import load_json, write_json

@@ -99,7 +99,7 @@ def schools(draw: st.DrawFn, school_id: str = "s") -> SchoolFeatures:
         Circuit(
             id=f"c{k}",
             breaker_a=draw(st.sampled_from([10.0, 16.0])),
-            other_loads_w=draw(st.floats(0, 1500)),
+            other_loads_w=draw(st.one_of(st.none(), st.floats(0, 1500))),
             rcd_ma=draw(st.sampled_from([None, 30.0])),
         )
         for k in range(n_circuits)
@@ -112,6 +112,7 @@ def schools(draw: st.DrawFn, school_id: str = "s") -> SchoolFeatures:
                 id=f"cart{c}",
                 slots=slots,
                 charger_w=draw(st.sampled_from([None, 45.0, 65.0])),
+                sequencing="sequenced",
                 slots_at_once=draw(st.integers(1, slots)),
                 circuit=draw(st.sampled_from([None, *(k.id for k in circuits)])),
                 battery_wh=None,
@@ -122,7 +123,7 @@ def schools(draw: st.DrawFn, school_id: str = "s") -> SchoolFeatures:
         name="random school",
         municipality=None,
         students=sum(room.pupils for room in rooms),
-        staff=draw(st.integers(0, 40)),
+        staff=draw(st.one_of(st.none(), st.integers(0, 40))),
         client_standard=draw(st.sampled_from(["VHT", "HE"])),
         client_streams=draw(st.integers(1, 2)),
         device_ratio=draw(st.sampled_from([0.5, 1.0])),

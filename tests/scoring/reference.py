@@ -17,10 +17,10 @@ import numpy as np
 from netsurvey.power import model as power_model
 from netsurvey.scoring import draws as rng
 from netsurvey.scoring.batch import effective_streams, hears
-from netsurvey.scoring.features import SchoolFeatures
+from netsurvey.scoring.features import Circuit, SchoolFeatures
 from netsurvey.scoring.mac import bianchi_efficiency, goodput_mbps
 from netsurvey.scoring.phy import link_config, mcs_thresholds
-from netsurvey.scoring.profile import Profile, Scenario
+from netsurvey.scoring.profile import PowerParams, Profile, Scenario
 from netsurvey.scoring.tables import (
     MAX_CONTENDERS,
     RSSI_CEILING_DBM,
@@ -98,6 +98,11 @@ def background_sum(n: float, p: float, tri: tuple[float, float, float], z: float
     mean, sd = moments(tri)
     var = n * p * sd * sd + mean * mean * n * p * (1 - p)
     return min(max(n * p * mean + math.sqrt(var) * z, 0.0), n * tri[2])
+
+
+def _other_w(circuit: Circuit, power: PowerParams) -> float:
+    """A circuit's other loads, or the profile's default when it declares none."""
+    return power.other_loads_w if circuit.other_loads_w is None else circuit.other_loads_w
 
 
 def triangular(u: float, tri: tuple[float, float, float]) -> float:
@@ -291,7 +296,8 @@ class Reference:
 
     def _staff(self, d: int) -> tuple[float, float]:
         bg = self.p.background
-        down = background_sum(float(self.s.staff), bg.active_share, bg.down_mbps, self.z_staff[d])
+        staff = self.s.staff_or(bg.staff_default)
+        down = background_sum(float(staff), bg.active_share, bg.down_mbps, self.z_staff[d])
         return down, down * bg.up_ratio
 
     def _active(
@@ -678,10 +684,10 @@ class Reference:
         has_carts = [False] * len(s.circuits)
         for cart in s.carts:
             if cart.circuit is not None:
-                powered[circuit_index[cart.circuit]] += cart.slots_at_once
+                powered[circuit_index[cart.circuit]] += cart.concurrent_slots
                 has_carts[circuit_index[cart.circuit]] = True
         for d in range(self.D):
-            current = [c.other_loads_w / (power.voltage_v * power.other_pf) for c in s.circuits]
+            current = [_other_w(c, power) / (power.voltage_v * power.other_pf) for c in s.circuits]
             for c, cart in enumerate(s.carts):
                 if cart.circuit is None:
                     continue
@@ -692,7 +698,7 @@ class Reference:
                 )
                 charger = cart.charger_w if cart.charger_w is not None else power.charger_w
                 amps = (
-                    cart.slots_at_once
+                    cart.concurrent_slots
                     * share
                     * float(
                         power_model.charger_input_current_a(
@@ -722,7 +728,7 @@ class Reference:
             for cart in s.carts:
                 if cart.circuit == circuit.id:
                     charger = cart.charger_w if cart.charger_w is not None else power.charger_w
-                    amps = cart.slots_at_once * float(
+                    amps = cart.concurrent_slots * float(
                         power_model.charger_input_current_a(
                             charger,
                             power.charger_efficiency,
@@ -731,7 +737,7 @@ class Reference:
                         )
                     )
                     largest = max(largest, amps)
-            other = circuit.other_loads_w / (power.voltage_v * power.other_pf)
+            other = _other_w(circuit, power) / (power.voltage_v * power.other_pf)
             spare = circuit.breaker_a * self.p.utilisation.circuit - other
             out.append(float(math.floor(max(spare, 0.0) / largest)) if largest > 0 else math.nan)
         return out

@@ -29,7 +29,7 @@ def test_planning_mode_writes_the_contract(
     assert "lv-latgale-rural" in err and f"wrote {out}" in err
     doc = json.loads(out.read_text())
     assert doc["schema_version"] == 1 and doc["draws"] == 200
-    assert doc["profile"]["name"] == "lv-2024" and doc["profile"]["version"] == "1.1"
+    assert doc["profile"]["name"] == "lv-2024" and doc["profile"]["version"] == "1.2"
     assert len(doc["profile"]["sha256"]) == 64
     schools = {s["school_id"]: s for s in doc["schools"]}
     assert set(schools) == {"lv-valmiera-vg", "lv-jelgava-psk", "lv-latgale-rural"}

@@ -184,7 +184,7 @@ def test_features_from_a_visit(tmp_path: Path) -> None:
         and school.wan.down_mbps == (91.0, 87.0)
         and school.wan.up_mbps == (30.0,)
     )
-    assert school.carts[0].slots_at_once == 10 and school.circuits[0].breaker_a == 16
+    assert school.carts[0].concurrent_slots == 10 and school.circuits[0].breaker_a == 16
     assert Note.of("wifi_room_unsurveyed", item="202") in school.missing
     evidence = dict(school.evidence)
     assert evidence["wan.download_bps"] == ("m-4", "m-5")
@@ -221,21 +221,21 @@ def test_score_command_reads_visit_dirs(tmp_path: Path, capsys: pytest.CaptureFi
 
 
 @pytest.mark.parametrize(
-    ("interface", "port", "expected"),
+    ("names", "if_index", "port", "expected"),
     [
-        ({"name": "GigabitEthernet1/0/1"}, "Gi1/0/1", True),
-        ({"name": "GigabitEthernet1/0/10"}, "Gi1/0/1", False),
-        ({"name": "port 1", "if_index": 1}, "1", True),
-        ({"name": "gigabitEthernet 1/0/3", "if_index": 3}, "1", False),
-        ({"port": "ge-0/0/7"}, "ge-0/0/7", True),
+        (("GigabitEthernet1/0/1",), None, "Gi1/0/1", True),
+        (("GigabitEthernet1/0/10",), None, "Gi1/0/1", False),
+        (("port 1",), 1, "1", True),
+        (("gigabitEthernet 1/0/3",), 3, "1", False),
+        (("ge-0/0/7",), None, "ge-0/0/7", True),
     ],
 )
 def test_inventory_port_names_match_snmp_names(
-    interface: dict[str, Any], port: str, expected: bool
+    names: tuple[str, ...], if_index: int | None, port: str, expected: bool
 ) -> None:
-    from netsurvey.scoring.from_visit import port_matches
+    from netsurvey.scoring.ports import port_matches
 
-    assert port_matches(interface, port) is expected
+    assert port_matches(names, if_index, port) is expected
 
 
 def test_uplink_is_guessed_when_the_inventory_does_not_name_it(tmp_path: Path) -> None:

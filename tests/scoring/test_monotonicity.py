@@ -82,15 +82,15 @@ def better_signal(school: SchoolFeatures) -> SchoolFeatures:
 
 def more_pupils(school: SchoolFeatures) -> SchoolFeatures:
     rooms = tuple(dataclasses.replace(r, pupils=r.pupils + 7) for r in school.rooms)
-    return dataclasses.replace(school, rooms=rooms, staff=school.staff + 10)
+    return dataclasses.replace(school, rooms=rooms, staff=(school.staff or 0) + 10)
 
 
 def more_loads(school: SchoolFeatures) -> SchoolFeatures:
     circuits = tuple(
-        dataclasses.replace(c, other_loads_w=c.other_loads_w + 400) for c in school.circuits
+        dataclasses.replace(c, other_loads_w=(c.other_loads_w or 0.0) + 400) for c in school.circuits
     )
     carts = tuple(
-        dataclasses.replace(c, slots=c.slots + 5, slots_at_once=c.slots_at_once + 5)
+        dataclasses.replace(c, slots=c.slots + 5, slots_at_once=c.concurrent_slots + 5)
         for c in school.carts
     )
     switches = tuple(

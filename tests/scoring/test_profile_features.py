@@ -16,7 +16,7 @@ from .conftest import LATVIA
 def test_builtin_profiles_load_and_name_themselves() -> None:
     assert {"lv-2024", "uk-dfe", "us-fcc-setda"} <= set(available_profiles())
     lv = load_profile("lv-2024")
-    assert (lv.name, lv.version) == ("lv-2024", "1.1")
+    assert (lv.name, lv.version) == ("lv-2024", "1.2")
     assert [s.id for s in lv.scenarios] == ["S1", "S2", "S3", "S3b", "S4", "S5", "S6", "S7"]
     assert lv.utilisation.wan == 0.8 and lv.wifi.impl_gain_db == 5 and lv.wifi.fade_margin_db == 3
     assert lv.grade(85) == "A" and lv.grade(69.9) == "C" and lv.grade(39.9) == "F"
@@ -47,8 +47,11 @@ def test_profile_errors_name_file_line_and_key(tmp_path: Path) -> None:
         load_profile("nope")
     typo = tmp_path / "typo.yaml"
     typo.write_text("name: t\nversion: '1'\nextends: lv-2024\nutilisation:\n  wann: 0.5\n")
-    with pytest.raises(ProfileError, match=r"typo.yaml:5: utilisation.wann: unknown key 'wann'"):
+    with pytest.raises(ProfileError) as unknown:
         load_profile(str(typo))
+    assert "typo.yaml:5: utilisation.wann: unknown key (did you mean 'wan'?)" in (
+        unknown.value.one_line()
+    )
     broken = tmp_path / "broken.yaml"
     broken.write_text("name: [unclosed\n")
     with pytest.raises(ProfileError, match=r"broken.yaml:\d+"):
@@ -78,7 +81,7 @@ def test_features_fixture_loads() -> None:
         ),
         (
             "schools:\n  - id: a\n    name: A\n    students: 1\n    staff: 0\n    colour: red\n",
-            ":6: schools[0].colour: unknown key 'colour'",
+            ":6: schools[0].colour: unknown key (known keys: aps, carts,",
         ),
         ("schools: []\n", ":1: schools: no schools listed"),
     ],

@@ -11,12 +11,13 @@ from netsurvey.errors import ProfileError
 from netsurvey.records import Measurement, VisitWriter, iso, new_id, utc_now
 from netsurvey.wifi.analysis import analyse_room
 from netsurvey.wifi.aps import ApIndex
+from netsurvey.wifi.averaging import average_scans
 from netsurvey.wifi.channels import occupied_mhz, overlapping, same_radio
-from netsurvey.wifi.points import SurveyPoint, average_scans
+from netsurvey.wifi.points import SurveyPoint
 from netsurvey.wifi.results import room_results
 from netsurvey.wifi.store import load_survey
 from netsurvey.wifi.thresholds import WifiThresholds
-from probes.wifi_parsers import Bss
+from probes.wifi_parsers import Bss, Link
 from tests.wifi.conftest import RunCli
 
 POINTS = [
@@ -117,23 +118,23 @@ def test_missing_room_and_custom_thresholds(visit: Path) -> None:
 
 
 def test_school_ssids_unknown_uses_the_connected_ssid() -> None:
-    bss = {
-        "bssid": "02:5a:00:00:01:20",
-        "ssid": "Skola",
-        "signal_dbm": -60.0,
-        "freq_mhz": 5180,
-        "channel": 36,
-        "width_mhz": 80,
-        "band": "5GHz",
-        "noise_dbm": -90.0,
-    }
+    bss = Bss(
+        bssid="02:5a:00:00:01:20",
+        ssid="Skola",
+        signal_dbm=-60.0,
+        freq_mhz=5180,
+        channel=36,
+        width_mhz=80,
+        band="5GHz",
+        noise_dbm=-90.0,
+    )
     point = SurveyPoint(
         "m-1",
         "101",
         1.0,
         1.0,
         (bss,),
-        {"connected": True, "bssid": "02:5a:00:00:01:20", "ssid": "Skola"},
+        Link(connected=True, bssid="02:5a:00:00:01:20", ssid="Skola"),
         None,
     )
     result = analyse_room("101", "1", [point], (), ApIndex(), WifiThresholds())
@@ -149,20 +150,28 @@ def test_averaging_counts_sightings() -> None:
         Bss("aa:bb:cc:dd:ee:01", "Skola", 2412, 1, signal_dbm=-64.0),
         Bss("aa:bb:cc:dd:ee:02", "Other", 2437, 6, signal_dbm=-80.0),
     ]
-    averaged = {b["bssid"]: b for b in average_scans([first, second])}
-    assert averaged["aa:bb:cc:dd:ee:01"]["signal_dbm"] == -62.0
-    assert averaged["aa:bb:cc:dd:ee:02"]["seen_count"] == 1
-    assert averaged["aa:bb:cc:dd:ee:02"]["scans_count"] == 2
+    averaged = {a.bss.bssid: a for a in average_scans([first, second])}
+    assert averaged["aa:bb:cc:dd:ee:01"].bss.signal_dbm == -62.0
+    assert averaged["aa:bb:cc:dd:ee:01"].signal_min_dbm == -64.0
+    assert averaged["aa:bb:cc:dd:ee:02"].seen_count == 1
+    assert averaged["aa:bb:cc:dd:ee:02"].scans_count == 2
+    written = averaged["aa:bb:cc:dd:ee:01"].to_json()
+    assert (written["signal_dbm"], written["signal_max_dbm"], written["seen_count"]) == (
+        -62.0,
+        -60.0,
+        2,
+    )
+    assert "warnings" not in written
 
 
 def test_channel_geometry() -> None:
-    ch36_80 = {"freq_mhz": 5180, "channel": 36, "width_mhz": 80}
-    ch44_20 = {"freq_mhz": 5220, "channel": 44, "width_mhz": 20}
-    ch52_20 = {"freq_mhz": 5260, "channel": 52, "width_mhz": 20}
+    ch36_80 = Bss("a", freq_mhz=5180, channel=36, width_mhz=80)
+    ch44_20 = Bss("b", freq_mhz=5220, channel=44, width_mhz=20)
+    ch52_20 = Bss("c", freq_mhz=5260, channel=52, width_mhz=20)
     assert occupied_mhz(ch36_80) == (5170.0, 5250.0)
     assert overlapping(ch36_80, ch44_20) and not overlapping(ch36_80, ch52_20)
-    assert overlapping({"freq_mhz": 2412}, {"freq_mhz": 2422}) and not overlapping(
-        {"freq_mhz": 2412}, {"freq_mhz": 2437}
+    assert overlapping(Bss("d", freq_mhz=2412), Bss("e", freq_mhz=2422)) and not overlapping(
+        Bss("d", freq_mhz=2412), Bss("f", freq_mhz=2437)
     )
     assert same_radio("02:5a:00:00:01:10", "02:5a:00:00:01:11")
     assert not same_radio("02:5a:00:00:01:10", "02:5a:00:00:01:20")
