@@ -25,6 +25,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from netsurvey.numbers import finite_float
+
 Agreement = Literal["agree", "model_optimistic", "model_pessimistic", "inconclusive"]
 COUNT_TOLERANCE = 1
 
@@ -68,10 +70,6 @@ class RoomComparison:
     inconclusive_reason: str | None  # "no_full_seats" | "laptop_limited" | "no_model"
 
 
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
 def _scenario(entry: Mapping[str, Any], scenario_id: str | None) -> Mapping[str, Any] | None:
     scenarios = entry.get("scenarios") or []
     if scenario_id is None:
@@ -111,10 +109,10 @@ def modelled_room(
         rung=rung,
         max_pupils=int(max_pupils) if isinstance(max_pupils, (int, float)) else None,
         passes=None if room not in by_room or target is None else rung == target,
-        rho_p50=_number(wifi.get("rho_p50")),
-        rho_p90=_number(wifi.get("rho_p90")),
+        rho_p50=finite_float(wifi.get("rho_p50")),
+        rho_p90=finite_float(wifi.get("rho_p90")),
         rho_room=wifi.get("room"),
-        p_pass=_number(wifi.get("p_pass")),
+        p_pass=finite_float(wifi.get("p_pass")),
     )
 
 
@@ -124,10 +122,10 @@ def measured_room(class_test: Mapping[str, Any]) -> MeasuredRoom:
         seats_joined=int(class_test.get("seats_joined") or 0),
         seats_full=int(class_test.get("seats_full") or 0),
         video_sustained_count=int(class_test.get("video_sustained_count") or 0),
-        video_rate_bps=_number(class_test.get("video_rate_bps")),
-        aggregate_download_bps=_number(class_test.get("aggregate_download_bps")),
-        aggregate_upload_bps=_number(class_test.get("aggregate_upload_bps")),
-        jain_fairness=_number(class_test.get("jain_fairness")),
+        video_rate_bps=finite_float(class_test.get("video_rate_bps")),
+        aggregate_download_bps=finite_float(class_test.get("aggregate_download_bps")),
+        aggregate_upload_bps=finite_float(class_test.get("aggregate_upload_bps")),
+        jain_fairness=finite_float(class_test.get("jain_fairness")),
         limited_by_laptop=bool(link.get("limited_by_laptop")),
         test_started_at=class_test.get("test_started_at"),
     )

@@ -39,11 +39,11 @@ from netsurvey.facts._bandwidth import (
     speed_test,
 )
 from netsurvey.facts._power import CartAssessment, cart_assessment
-from netsurvey.facts._school import school_from_json
 from netsurvey.inventory import School
 from netsurvey.power.recordio import WalkEntry, clamp_loads, walk_entries
 from netsurvey.power.spec import MeasuredLoad
 from netsurvey.records import VISIT_FILE, Measurement, Visit
+from netsurvey.visitschool import school_from_json
 from netsurvey.wifi.store import VisitSurvey, survey_of_visit
 
 __all__ = [
@@ -102,7 +102,7 @@ def load_facts(visit: Visit) -> VisitFacts:
         visit=visit,
         school=school,
         devices=devices,
-        survey=survey_of_visit(visit),
+        survey=survey_of_visit(visit, school_model=school),
         speed_tests=tuple(speed_test(m) for m in ok if m.probe == "speedtest"),
         latency_runs=tuple(latency_run(m) for m in ok if m.probe == "latency"),
         lan_tests=tuple(lan_test(m) for m in ok if m.probe == "iperf3"),

@@ -126,16 +126,6 @@ class SchoolFeatures:
         )
 
 
-def _opt_number(node: Node, key: str, low: float = -1e12, high: float = 1e12) -> float | None:
-    value = node.opt(key)
-    return value.number(low, high) if value is not None else None
-
-
-def _opt_int(node: Node, key: str, low: int = 0, high: int = 10**9) -> int | None:
-    value = node.opt(key)
-    return value.integer(low, high) if value is not None else None
-
-
 def _standard(node: Node, key: str, default: str) -> str:
     value = node.opt(key)
     if value is None:
@@ -153,12 +143,12 @@ def _room(node: Node) -> Room:
     ap = node.opt("ap")
     return Room(
         id=node.get("id").ident(),
-        grade=_opt_int(node, "grade", 0, 13),
+        grade=node.int_("grade", None, 0, 13),
         pupils=node.get("pupils").integer(0, 500),
         ap=ap.text() if ap is not None else None,
-        rssi_dbm=_opt_number(node, "rssi_dbm", -120, 0),
-        rssi_sd_db=_opt_number(node, "rssi_sd_db", 0, 30),
-        noise_dbm=_opt_number(node, "noise_dbm", -130, -40),
+        rssi_dbm=node.float_("rssi_dbm", None, -120, 0),
+        rssi_sd_db=node.float_("rssi_sd_db", None, 0, 30),
+        noise_dbm=node.float_("noise_dbm", None, -130, -40),
     )
 
 
@@ -188,7 +178,7 @@ def _ap(node: Node) -> AccessPoint:
         raise width_node.fail(f"{standard} has no {width} MHz channels")
     switch = node.opt("switch")
     hears = node.opt("hears")
-    bssids = _opt_int(node, "bssids", 1, 64)
+    bssids = node.int_("bssids", None, 1, 64)
     return AccessPoint(
         id=node.get("id").ident(),
         switch=switch.text() if switch is not None else None,
@@ -196,23 +186,23 @@ def _ap(node: Node) -> AccessPoint:
         streams=node.get("streams").integer(1, 8),
         width_mhz=width,
         channel=node.get("channel").integer(1, 196),
-        foreign_utilization_ratio=_opt_number(node, "foreign_utilization_ratio", 0, 1),
+        foreign_utilization_ratio=node.float_("foreign_utilization_ratio", None, 0, 1),
         bssids=bssids if bssids is not None else 1,
-        port_speed_mbps=_opt_number(node, "port_speed_mbps", 1, 100_000),
-        poe_class_required=_opt_int(node, "poe_class_required", 0, 8),
-        poe_class_port=_opt_int(node, "poe_class_port", 0, 8),
+        port_speed_mbps=node.float_("port_speed_mbps", None, 1, 100_000),
+        poe_class_required=node.int_("poe_class_required", None, 0, 8),
+        poe_class_port=node.int_("poe_class_port", None, 0, 8),
         hears=tuple(item.text() for item in hears.items()) if hears is not None else None,
     )
 
 
 def _switch(node: Node) -> Switch:
     node.check_keys({"id", "uplink_mbps", "uplink_busy_mbps", "poe_budget_w", "poe_other_w"})
-    other = _opt_number(node, "poe_other_w", 0, 10_000)
+    other = node.float_("poe_other_w", None, 0, 10_000)
     return Switch(
         id=node.get("id").ident(),
-        uplink_mbps=_opt_number(node, "uplink_mbps", 1, 400_000),
-        uplink_busy_mbps=_opt_number(node, "uplink_busy_mbps", 0, 400_000),
-        poe_budget_w=_opt_number(node, "poe_budget_w", 0, 10_000),
+        uplink_mbps=node.float_("uplink_mbps", None, 1, 400_000),
+        uplink_busy_mbps=node.float_("uplink_busy_mbps", None, 0, 400_000),
+        poe_budget_w=node.float_("poe_budget_w", None, 0, 10_000),
         poe_other_w=other if other is not None else 0.0,
     )
 
@@ -228,16 +218,16 @@ def _wan(node: Node) -> Wan:
 
 def _cart(node: Node) -> Cart:
     node.check_keys({"id", "slots", "charger_w", "slots_at_once", "circuit", "battery_wh"})
-    at_once = _opt_int(node, "slots_at_once", 1, 200)
+    at_once = node.int_("slots_at_once", None, 1, 200)
     circuit = node.opt("circuit")
     return Cart(
         id=node.get("id").ident(),
         slots=node.get("slots").integer(1, 200),
-        charger_w=_opt_number(node, "charger_w", 1, 500),
+        charger_w=node.float_("charger_w", None, 1, 500),
         sequencing="all" if at_once is None else "sequenced",
         slots_at_once=at_once,
         circuit=circuit.text() if circuit is not None else None,
-        battery_wh=_opt_number(node, "battery_wh", 1, 500),
+        battery_wh=node.float_("battery_wh", None, 1, 500),
     )
 
 
@@ -247,10 +237,10 @@ def _circuit(node: Node) -> tuple[Circuit, float | None]:
     circuit = Circuit(
         id=node.get("id").ident(),
         breaker_a=node.get("breaker_a").number(1, 125),
-        other_loads_w=_opt_number(node, "other_loads_w", 0, 100_000),
-        rcd_ma=_opt_number(node, "rcd_ma", 1, 1000),
+        other_loads_w=node.float_("other_loads_w", None, 0, 100_000),
+        rcd_ma=node.float_("rcd_ma", None, 1, 1000),
     )
-    return circuit, _opt_number(node, "measured_a", 0, 200)
+    return circuit, node.float_("measured_a", None, 0, 200)
 
 
 def other_loads_notes(carts: Iterable[Cart], circuits: Iterable[Circuit]) -> tuple[Note, ...]:
@@ -274,7 +264,7 @@ def _unique(node: Node, ids: list[str], what: str) -> None:
 
 
 def _client_streams(client: Node | None) -> int:
-    streams = _opt_int(client, "streams", 1, 4) if client is not None else None
+    streams = client.int_("streams", None, 1, 4) if client is not None else None
     return streams if streams is not None else 2
 
 

@@ -1,5 +1,5 @@
-"""The parts of a visit's school (visit.json ``school``) the Wi-Fi survey needs, read
-defensively: a missing key means "not known", never an error."""
+"""The parts of a visit's school the Wi-Fi survey needs, taken from the inventory's
+``School`` (read back from visit.json by ``netsurvey.visitschool``)."""
 
 from __future__ import annotations
 
@@ -7,29 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from netsurvey.jsontypes import JsonObject, JsonValue
-from netsurvey.numbers import finite_float, integer
+from netsurvey.inventory import School
 from probes.base import Scope
-
-
-def _object(value: JsonValue | None) -> JsonObject:
-    return value if isinstance(value, dict) else {}
-
-
-def _objects(value: JsonValue | None) -> list[JsonObject]:
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
-def _texts(value: JsonValue | None) -> list[str]:
-    return [str(v) for v in value] if isinstance(value, list) else []
-
-
-def _text(value: JsonValue | None) -> str | None:
-    return None if value is None else str(value)
-
-
-def _path(value: JsonValue | None) -> Path | None:
-    return Path(value) if isinstance(value, str) and value else None
 
 
 @dataclass(frozen=True)
@@ -70,50 +49,28 @@ class SurveySchool:
         return next((f for f in self.floors if f.id == floor_id), None)
 
     @classmethod
-    def from_json(cls, school: Mapping[str, JsonValue]) -> SurveySchool:
-        """The JSON boundary: visit.json's ``school`` section, as the inventory wrote it."""
-        rooms = tuple(
-            RoomSpec(
-                id=str(r["id"]),
-                floor=_text(r.get("floor")),
-                kind=_text(r.get("kind")),
-                x_m=finite_float(r.get("x_m")),
-                y_m=finite_float(r.get("y_m")),
-                width_m=finite_float(r.get("width_m")),
-                depth_m=finite_float(r.get("depth_m")),
-            )
-            for r in _objects(school.get("rooms"))
-            if r.get("id") is not None
-        )
-        floors = tuple(
-            FloorSpec(
-                id=str(f["id"]),
-                plan_image=_path(f.get("plan_image")),
-                width_m=finite_float(f.get("width_m")),
-                height_m=finite_float(f.get("height_m")),
-            )
-            for f in _objects(school.get("floors"))
-            if f.get("id") is not None
-        )
-        servers = _object(school.get("test_servers"))
-        iperf_host = servers.get("iperf3")
-        hosts = [iperf_host] if isinstance(iperf_host, str) else []
-        school_id = str(school.get("id", ""))
+    def of(cls, school: School) -> SurveySchool:
+        """The survey's view of the inventory's school (as visit.json recorded it)."""
+        servers = school.test_servers
         return cls(
-            id=school_id,
-            name=str(school.get("name", school.get("id", ""))),
-            rooms=rooms,
-            floors=floors,
-            ssids=tuple(_texts(_object(school.get("wifi")).get("ssids"))),
-            device_rooms={
-                str(d.get("id")): _text(d.get("room")) for d in _objects(school.get("devices"))
-            },
-            iperf3_host=iperf_host if isinstance(iperf_host, str) else None,
-            iperf3_port=integer(servers.get("iperf3_port")) or 5201,
+            id=school.id,
+            name=school.name or school.id,
+            rooms=tuple(
+                RoomSpec(r.id, r.floor, r.kind, r.x_m, r.y_m, r.width_m, r.depth_m)
+                for r in school.rooms
+            ),
+            floors=tuple(
+                FloorSpec(f.id, Path(f.plan_image) if f.plan_image else None, f.width_m, f.height_m)
+                for f in school.floors
+            ),
+            ssids=school.wifi.ssids,
+            device_rooms={d.id: d.room for d in school.devices},
+            iperf3_host=servers.iperf3,
+            iperf3_port=servers.iperf3_port,
             scope=Scope.from_strings(
-                _texts(school.get("scope")),
-                hosts=hosts,
-                origin=f"the declared scope of school {school_id}",
+                list(school.scope),
+                hosts=[servers.iperf3] if servers.iperf3 else [],
+                origin=f"the declared scope of school {school.id}",
                 fix_hint="add it to the school's scope or test_servers in the inventory",
             ),
         )

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from netsurvey.devices import merged_devices
-from netsurvey.records import Measurement, Visit, read_visit
+from netsurvey.inventory import School
+from netsurvey.records import VISIT_FILE, Measurement, Visit, read_visit
+from netsurvey.visitschool import school_from_json
 from netsurvey.wifi.aps import ApIndex
 from netsurvey.wifi.points import POINT_PROBE, WITHDRAWS, SurveyPoint
 from netsurvey.wifi.school import SurveySchool
@@ -88,9 +90,14 @@ def load_survey(directory: Path | str, extra_aps: ApIndex | None = None) -> Visi
     return survey_of_visit(read_visit(directory), extra_aps)
 
 
-def survey_of_visit(visit: Visit, extra_aps: ApIndex | None = None) -> VisitSurvey:
-    """The Wi-Fi survey of a visit already read (the report reads a visit only once)."""
-    school = SurveySchool.from_json(visit.info.school)
+def survey_of_visit(
+    visit: Visit, extra_aps: ApIndex | None = None, school_model: School | None = None
+) -> VisitSurvey:
+    """The Wi-Fi survey of a visit already read (the report reads a visit only once);
+    ``school_model`` is the visit's school when the caller has read it already."""
+    if school_model is None:
+        school_model = school_from_json(visit.info.data.get("school"), _where(visit))
+    school = SurveySchool.of(school_model)
     points, skipped = current_points(visit.measurements)
     aps = ApIndex.from_devices(device_records(visit), school.device_rooms)
     if extra_aps is not None:
@@ -103,3 +110,7 @@ def survey_of_visit(visit: Visit, extra_aps: ApIndex | None = None) -> VisitSurv
         skipped_rooms=frozenset(skipped),
         aps=aps,
     )
+
+
+def _where(visit: Visit) -> str:
+    return str(visit.directory / VISIT_FILE)
