@@ -120,9 +120,10 @@ def _schools(
 ]:
     """The schools to score, each with what the integrity gate found (None: planned) and
     its whole-class test records (set beside the model in scores.json)."""
+    from netsurvey.facts import load_facts
     from netsurvey.integrity import open_visit
     from netsurvey.scoring.features import load_features
-    from netsurvey.scoring.from_visit import features_of_visit
+    from netsurvey.scoring.from_visit import features_of_facts
 
     if args.features is not None and args.visit_dirs:
         raise UsageError("give either VISIT_DIR... or --features, not both")
@@ -131,12 +132,14 @@ def _schools(
         return schools, (None,) * len(schools), ((),) * len(schools)
     if not args.visit_dirs:
         raise UsageError("nothing to score", hint="give VISIT_DIR... or --features FILE.yaml")
-    opened = [open_visit(path, args.allow_altered) for path in args.visit_dirs]
-    return (
-        tuple(features_of_visit(visit, profile) for visit, _ in opened),
-        tuple(state for _, state in opened),
-        tuple(tuple(m.to_json() for m in visit.by_probe("class_test")) for visit, _ in opened),
-    )
+    features, states, class_tests = [], [], []
+    for path in args.visit_dirs:
+        visit, state = open_visit(path, args.allow_altered)
+        facts = load_facts(visit)
+        features.append(features_of_facts(facts, profile))
+        states.append(state)
+        class_tests.append(tuple(m.to_json() for m in facts.class_tests))
+    return tuple(features), tuple(states), tuple(class_tests)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -308,15 +308,10 @@ def poe_rows(found: Mapping[str, tuple[Device, Record]]) -> tuple[PoeRow, ...]:
 def wifi_rooms(visit: VisitFiles) -> tuple[RoomWifi, ...]:
     """Per-room Wi-Fi from the survey analysis (netsurvey.wifi), the same figures that
     `netsurvey wifi rooms` prints: signals of the school's own SSIDs, SNR of the serving AP."""
-    from netsurvey.errors import NetsurveyError
     from netsurvey.wifi.results import own_ssids, room_results
-    from netsurvey.wifi.store import load_survey, survey_of_visit
     from netsurvey.wifi.thresholds import WifiThresholds
 
-    try:
-        survey = survey_of_visit(visit.visit) if visit.visit else load_survey(visit.path)
-    except NetsurveyError:
-        return ()
+    survey = visit.facts.survey
     ssids = set(own_ssids(survey))
     rooms = []
     for result in sorted(room_results(survey, WifiThresholds()), key=lambda r: r.room):

@@ -1,21 +1,23 @@
-"""Visit records -> school features (the scorer's input).
+"""A visit's facts -> school features (the scorer's input).
 
-Reads ``visit.json`` (the inventory's school) and ``measurements.jsonl`` through
-``netsurvey.records``.  Every figure that no record supports stays ``None`` and
-adds a line to ``missing``; nothing unknown becomes 0.
+Reads only the visit's facts (``netsurvey.facts``: the inventory's school, merged
+devices, the Wi-Fi survey, speed tests, the cart assessment).  Every figure that no
+record supports stays ``None`` and adds a note to ``missing``; nothing unknown becomes 0
+(the model applies the profile's defaults, and says so).
 
 Mapping rules (plain, documented in docs/features-format.md):
 
 * rooms, pupils, grades, carts and circuits come from the inventory;
-* Wi-Fi: each ``wifi_point`` gives the serving BSS (the connected link, else the
-  strongest BSS of the school's SSIDs); a room's RSSI is the mean over its
+* Wi-Fi: each current survey point gives its serving BSS (the one rule in
+  ``wifi/serving.py``: the connected link, else band steering, else the strongest BSS of
+  the school's SSIDs); a room's RSSI is the mean over its
   points, its spread their standard deviation, its noise the mean noise;
   each serving radio becomes an AP radio (channel, width, standard, BSS-load
   utilisation) and a radio hears another when a point sees it above -82 dBm;
 * a radio belongs to the AP device placed in its room (inventory ``room``),
-  which gives its switch (``uplink_to``), PoE class need and, from the switch's
-  SNMP record, the port speed and class;
-* switch uplinks: ``uplink_port`` speed and the busier direction from SNMP;
+  which gives its switch (``uplink_to``), PoE class need and, from the switch as SNMP
+  and SSH read it (merged), the port speed and class;
+* switch uplinks: ``uplink_port`` speed and the busier direction;
   PoE budget and class allocation from POWER-ETHERNET-MIB;
 * WAN: every ok ``speedtest`` record is one sample.
 """
@@ -113,7 +115,6 @@ def _serving(point: SurveyPoint, ssids: Sequence[str]) -> Bss | None:
 class _Builder:
     def __init__(self, facts: VisitFacts, poe_class_w: Sequence[float]) -> None:
         self.facts = facts
-        self.visit = facts.visit
         self.school: School = facts.school
         self.poe_class_w = poe_class_w  # the profile's allocation at the PSE by class 0..8
         self.missing: list[Note] = []
@@ -133,10 +134,11 @@ class _Builder:
         return [r for r in self.school.rooms if r.kind == "classroom"]
 
     def pupils(self) -> int | None:
-        """Pupils by grade, else the classrooms' pupils; None when neither is known."""
+        """Pupils by grade, else the classrooms' pupils (a hall's or a library's people are
+        pupils of some classroom too); None when neither is known."""
         if self.school.pupils:
             return sum(self.school.pupils.values())
-        known = [r.pupils for r in self.school.rooms if r.pupils is not None]
+        known = [r.pupils for r in self.classrooms() if r.pupils is not None]
         return sum(known) if known else None
 
     # -- Wi-Fi ---------------------------------------------------------------------
@@ -445,8 +447,8 @@ class _Builder:
             self.note("staff_assumed")
         wifi = self.school.wifi
         return SchoolFeatures(
-            id=self.school.id or self.visit.info.school_id,
-            name=self.school.name or self.visit.info.school_id,
+            id=self.school.id,
+            name=self.school.name or self.school.id,
             municipality=self.school.municipality,
             students=students,
             staff=self.school.staff,
@@ -460,7 +462,7 @@ class _Builder:
             carts=tuple(carts),
             circuits=tuple(circuits),
             measured_a=measured,
-            visit=str(self.visit.directory),
+            visit=str(self.facts.directory),
             missing=tuple(self.missing),
             evidence=tuple((k, tuple(v)) for k, v in self.evidence.items()),
             coverage=self.coverage(per_room),

@@ -67,3 +67,30 @@ def test_sequencing_a_cart_never_powers_more_slots() -> None:
     assert cart.sequenced(10).concurrent_slots == 10
     assert cart.sequenced(10).sequenced(20).concurrent_slots == 10
     assert Cart(id="k", slots=8, circuit="c-1").sequenced(10).concurrent_slots == 8
+
+
+def test_a_visit_without_staff_or_pupils_keeps_them_unknown_and_says_so(tmp_path: Path) -> None:
+    import json
+
+    from netsurvey.scoring.from_visit import features_from_visit
+    from netsurvey.scoring.pipeline import score_schools
+    from tests.scoring.test_from_visit import write_visit
+
+    directory = write_visit(tmp_path / "v")
+    data = json.loads((directory / "visit.json").read_text())
+    del data["school"]["staff"]
+    data["school"]["pupils"] = {}
+    (directory / "visit.json").write_text(json.dumps(data))
+    school = features_from_visit(directory)
+    assert school.staff is None
+    assert school.students == 49  # the classrooms' pupils when grades are not given
+    assert "staff_assumed" in {n.key for n in school.missing}
+    for room in data["school"]["rooms"]:
+        room.pop("pupils", None)
+    (directory / "visit.json").write_text(json.dumps(data))
+    school = features_from_visit(directory)
+    assert school.students is None
+    assert {"pupils_unknown", "staff_assumed"} <= {n.key for n in school.missing}
+    (entry,) = score_schools((school,), load_profile("lv-2024"), draws=50, upgrades=False)
+    notes = {n["message"] for n in entry["missing_notes"]}
+    assert {"missing.pupils_unknown", "missing.staff_assumed"} <= notes
