@@ -185,8 +185,14 @@ class School:
     lab: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
     @property
-    def pupils_total(self) -> int:
-        return sum(self.pupils.values())
+    def pupils_count(self) -> int | None:
+        """Pupils by grade, else the classrooms' pupils (a hall's or a library's people are
+        pupils of some classroom too); None when neither is given. The one rule the
+        scorer, the report and the summary sheet share."""
+        if self.pupils:
+            return sum(self.pupils.values())
+        known = [r.pupils for r in self.rooms if r.kind == "classroom" and r.pupils is not None]
+        return sum(known) if known else None
 
     def device(self, device_id: str) -> DeviceSpec:
         for device in self.devices:

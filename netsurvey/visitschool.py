@@ -3,25 +3,31 @@
 The survey writes the inventory's school into visit.json (``School.to_json``). Reading
 it back builds the same frozen dataclasses, field by field from their type hints, so a
 field added to the inventory model is read back without another copy of the model.
-Tolerant by design: a key an older netsurvey did not write takes the field's default,
-an unknown key is ignored, a value of the wrong kind becomes None (unknown) where the
-field allows it. Only a missing school id refuses the visit.
+Tolerant where the model allows it: a key an older netsurvey did not write takes the
+field's default, an unknown key is ignored, a value of the wrong kind becomes None
+(unknown) where the field allows None; a required list reads as empty and a required name as "" (unknown).
+A required id or number (a circuit's breaker rating, a cart's slots) that is missing or
+unreadable refuses the visit with the path of the field: it is never guessed, never 0.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import types
 import typing
 from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from netsurvey.errors import RecordsError
 from netsurvey.inventory import School
 from netsurvey.jsontypes import JsonValue
 from netsurvey.numbers import finite_float, integer
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 _MISSING = object()
+T = TypeVar("T", bound="DataclassInstance")
 
 
 def school_from_json(data: JsonValue, where: str) -> School:
@@ -31,17 +37,31 @@ def school_from_json(data: JsonValue, where: str) -> School:
             f"{where}: no 'school' section with an id",
             hint="re-run the survey with this netsurvey version",
         )
-    school = _build(School, data)
-    assert isinstance(school, School)
-    return school
+    try:
+        return _build(School, data, "school")
+    except _Unreadable as exc:
+        raise RecordsError(
+            f"{where}: {exc.path}: missing or not readable (the inventory model requires it)",
+            hint="restore visit.json from the visit backup, or re-run the survey",
+        ) from None
 
 
-@functools.cache
+class _Unreadable(Exception):
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.path = path
+
+
+_HINTS: dict[type, dict[str, object]] = {}
+
+
 def _hints(cls: type) -> dict[str, object]:
-    return typing.get_type_hints(cls)
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
 
 
-def _build(cls: type, data: dict[str, JsonValue]) -> object:
+def _build(cls: type[T], data: dict[str, JsonValue], path: str) -> T:
     values: dict[str, object] = {}
     for spec in dataclasses.fields(cls):
         if not spec.init:
@@ -52,16 +72,17 @@ def _build(cls: type, data: dict[str, JsonValue]) -> object:
         )
         if raw is _MISSING and not required:
             continue
-        converted = _convert(_hints(cls)[spec.name], None if raw is _MISSING else raw)
+        where = f"{path}.{spec.name}"
+        converted = _convert(_hints(cls)[spec.name], None if raw is _MISSING else raw, where)
         if converted is _MISSING:
             if not required:
                 continue
-            converted = _neutral(_hints(cls)[spec.name])
+            converted = _empty(_hints(cls)[spec.name], spec.name, where)
         values[spec.name] = converted
     return cls(**values)
 
 
-def _convert(hint: object, raw: JsonValue | object) -> object:
+def _convert(hint: object, raw: JsonValue | object, path: str) -> object:
     """``raw`` as ``hint`` wants it, or _MISSING when it cannot be."""
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
@@ -69,35 +90,37 @@ def _convert(hint: object, raw: JsonValue | object) -> object:
         if raw is None and type(None) in args:
             return None
         for option in (a for a in args if a is not type(None)):
-            converted = _convert(option, raw)
+            converted = _convert(option, raw, path)
             if converted is not _MISSING:
                 return converted
         return None if type(None) in args else _MISSING
     if origin is tuple:
-        return _tuple(args, raw)
+        return _tuple(args, raw, path)
     if origin is dict:
-        return _dict(args, raw)
+        return _dict(args, raw, path)
     if dataclasses.is_dataclass(hint) and isinstance(hint, type):
-        return _build(hint, raw) if isinstance(raw, dict) else _MISSING
+        return _build(hint, raw, path) if isinstance(raw, dict) else _MISSING
     return _SCALARS.get(hint, _keep)(raw)
 
 
-def _tuple(args: tuple[object, ...], raw: object) -> object:
+def _tuple(args: tuple[object, ...], raw: object, path: str) -> object:
     if not isinstance(raw, list | tuple):
         return _MISSING
     item_hint = args[0] if args else str
-    items = [_convert(item_hint, item) for item in raw]
+    items = [_convert(item_hint, item, f"{path}[{n}]") for n, item in enumerate(raw)]
     return tuple(item for item in items if item is not _MISSING)
 
 
-def _dict(args: tuple[object, ...], raw: object) -> object:
+def _dict(args: tuple[object, ...], raw: object, path: str) -> object:
     if not isinstance(raw, dict):
         return _MISSING
     key_hint, value_hint = args if len(args) == 2 else (str, object)
     found: dict[object, object] = {}
     for key, value in raw.items():
-        converted_key = _convert(key_hint, int(key) if key_hint is int and key.isdigit() else key)
-        converted_value = _convert(value_hint, value)
+        converted_key = _convert(
+            key_hint, int(key) if key_hint is int and key.isdigit() else key, path
+        )
+        converted_value = _convert(value_hint, value, f"{path}.{key}")
         if converted_key is not _MISSING and converted_value is not _MISSING:
             found[converted_key] = converted_value
     return found
@@ -125,11 +148,14 @@ def _keep(raw: object) -> object:
     return raw
 
 
-def _neutral(hint: object) -> object:
-    """A required field an old visit.json lacks: an empty value of its type."""
+def _empty(hint: object, name: str, where: str) -> object:
+    """A required list or text an older visit.json lacks reads as empty (nothing declared,
+    name unknown); a required id or number is never made up."""
     if typing.get_origin(hint) is tuple:
         return ()
-    return {str: "", int: 0, float: 0.0}.get(hint)  # type: ignore[call-overload]
+    if hint is str and name != "id":
+        return ""
+    raise _Unreadable(where)
 
 
 _SCALARS: dict[object, Callable[[object], object]] = {

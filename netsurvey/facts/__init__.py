@@ -25,7 +25,7 @@ visit.json has no school; everything else that is unusable becomes a ``MissingFa
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,16 +38,20 @@ from netsurvey.facts._bandwidth import (
     latency_run,
     speed_test,
 )
-from netsurvey.facts._power import CartAssessment, cart_assessment
 from netsurvey.inventory import School
-from netsurvey.power.recordio import WalkEntry, clamp_loads, walk_entries
+from netsurvey.power.recordio import (
+    StoredAssessment,
+    WalkEntry,
+    clamp_loads,
+    latest_assessment,
+    walk_entries,
+)
 from netsurvey.power.spec import MeasuredLoad
 from netsurvey.records import VISIT_FILE, Measurement, Visit
 from netsurvey.visitschool import school_from_json
 from netsurvey.wifi.store import VisitSurvey, survey_of_visit
 
 __all__ = [
-    "CartAssessment",
     "LanTest",
     "LatencyRun",
     "MissingFact",
@@ -78,14 +82,10 @@ class VisitFacts:
     lan_tests: tuple[LanTest, ...]
     power_readings: tuple[MeasuredLoad, ...]  # clamp / PDU / UPS readings typed in by hand
     power_walk: tuple[WalkEntry, ...]  # circuits and carts found on the power walk
-    cart_assessment: CartAssessment | None
+    cart_assessment: StoredAssessment | None
     class_tests: tuple[Measurement, ...]
     skip_reasons: Mapping[str, str]  # room -> why the technician skipped it
     missing: tuple[MissingFact, ...]
-
-    @property
-    def visit_id(self) -> str:
-        return self.visit.info.visit_id
 
     def measurement(self, measurement_id: str) -> Measurement | None:
         return next((m for m in self.visit.measurements if m.id == measurement_id), None)
@@ -95,33 +95,35 @@ def load_facts(visit: Visit) -> VisitFacts:
     """The facts of a visit already read (and checked) through ``records.read_visit``."""
     school = school_from_json(visit.info.data.get("school"), str(visit.directory / VISIT_FILE))
     devices = merged_devices(visit)
+    survey = survey_of_visit(visit, school_model=school, devices=devices)
     ok = [m for m in visit.measurements if m.status == "ok"]
-    assessments = [m for m in ok if m.probe == "power_assessment"]
     return VisitFacts(
         directory=visit.directory,
         visit=visit,
         school=school,
         devices=devices,
-        survey=survey_of_visit(visit, school_model=school),
+        survey=survey,
         speed_tests=tuple(speed_test(m) for m in ok if m.probe == "speedtest"),
         latency_runs=tuple(latency_run(m) for m in ok if m.probe == "latency"),
         lan_tests=tuple(lan_test(m) for m in ok if m.probe == "iperf3"),
         power_readings=tuple(clamp_loads(visit)),
         power_walk=tuple(walk_entries(visit)),
-        cart_assessment=cart_assessment(assessments[-1]) if assessments else None,
+        cart_assessment=latest_assessment(visit),
         class_tests=tuple(m for m in ok if m.probe == "class_test"),
-        skip_reasons=_skip_reasons(visit),
-        missing=_missing(visit, school, devices),
+        skip_reasons=_skip_reasons(visit, survey.skipped_rooms),
+        missing=_missing(visit, school, devices, survey.skipped_rooms),
     )
 
 
-def _skip_reasons(visit: Visit) -> dict[str, str]:
-    """Rooms skipped in the Wi-Fi walk with the reason given (the last one counts)."""
+def _skip_reasons(visit: Visit, skipped_rooms: Collection[str]) -> dict[str, str]:
+    """Rooms still skipped in the Wi-Fi walk (not measured after all) with the reason
+    given; the last reason counts. A skip without a reason has no entry: the coverage
+    rule counts a room as skipped only with a reason."""
     reasons: dict[str, str] = {}
     for record in visit.measurements:
         room = record.details.get("room")
         reason = record.details.get("skipped")
-        if record.probe != "wifi_point" or record.status != "skipped" or not room:
+        if record.probe != "wifi_point" or record.status != "skipped" or room not in skipped_rooms:
             continue
         if isinstance(reason, str) and reason.strip():
             reasons[str(room)] = reason.strip()
@@ -129,7 +131,10 @@ def _skip_reasons(visit: Visit) -> dict[str, str]:
 
 
 def _missing(
-    visit: Visit, school: School, devices: Mapping[str, MergedDevice]
+    visit: Visit,
+    school: School,
+    devices: Mapping[str, MergedDevice],
+    skipped_rooms: Collection[str],
 ) -> tuple[MissingFact, ...]:
     found: list[MissingFact] = []
     for record in visit.measurements:
@@ -140,6 +145,8 @@ def _missing(
         elif record.status == "skipped":
             reason = record.details.get("skipped")
             room = record.details.get("room")
+            if record.probe == "wifi_point" and room not in skipped_rooms:
+                continue  # measured after all
             found.append(
                 MissingFact(
                     str(room) if room else subject,

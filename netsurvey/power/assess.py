@@ -48,7 +48,9 @@ def other_loads_a(circuit: Circuit, settings: PowerSettings) -> float:
             settings.charger_w,
             settings.charger_efficiency_ratio,
             settings.charger_pf,
-            circuit.other_loads_w or 0.0,
+            settings.other_loads_w_assumed
+            if circuit.other_loads_w is None
+            else circuit.other_loads_w,
             settings.other_loads_pf,
             settings.voltage_v,
         )
@@ -174,7 +176,11 @@ def _assess_circuit(
             )
     used = measured if measured is not None else estimated
     if circuit.other_loads_w is None:
-        warnings.append("other loads not declared; assumed none")
+        assumed_w = settings.other_loads_w_assumed
+        warnings.append(
+            "other loads not declared; "
+            + (f"assumed {assumed_w:.0f} W" if assumed_w else "assumed none")
+        )
     if circuit.rcd_ma is None and circuit.rcd_group is None:
         warnings.append("no RCD declared; socket circuits up to 32 A need a 30 mA RCD")
     default_one_a = _f(

@@ -11,7 +11,8 @@
 This module is the power records' boundary: what is written goes through
 ``make_record``; what is read back leaves as typed objects (``WalkEntry`` with its
 answers, ``MeasuredLoad`` for clamp readings, ``StoredAssessment`` for the assessment,
-``Cart``/``Circuit`` for the visit's own and the walk's entries).
+``Cart``/``Circuit`` for the walk's finished entries). The school's own carts and
+circuits come from visit.json through ``netsurvey.visitschool``.
 """
 
 from __future__ import annotations
@@ -262,7 +263,7 @@ def _opt_text(data: Mapping[str, JsonValue], key: str) -> str | None:
 
 
 def circuit_from_json(data: Mapping[str, JsonValue], where: str) -> Circuit:
-    """A circuit from visit.json's school or a finished walk entry (same keys)."""
+    """A circuit from a finished walk entry (the inventory's keys)."""
     try:
         outlets = data.get("pdu_outlets")
         return Circuit(
@@ -282,7 +283,7 @@ def circuit_from_json(data: Mapping[str, JsonValue], where: str) -> Circuit:
 
 
 def cart_from_json(data: Mapping[str, JsonValue], where: str) -> Cart:
-    """A cart from visit.json's school or a finished walk entry (same keys)."""
+    """A cart from a finished walk entry (the inventory's keys)."""
     try:
         slots = integer(data.get("slots"))
         return Cart(

@@ -22,6 +22,7 @@ class PowerSettings:
     charger_pf_mode: float = 0.55
     charger_pf_high: float = 0.7
     other_loads_pf: float = 0.95
+    other_loads_w_assumed: float = 0.0  # a circuit that declares none (= lv-2024 power.other_loads_w)
     continuous_ratio: float = 0.8
     rcd_design_ratio: float = 0.3  # BS 7671 531.3.2: 9 mA on a 30 mA RCD
     leakage_typical_ma: float = 0.1

@@ -27,7 +27,7 @@ from netsurvey.report.messages import Words
 from netsurvey.report.scoresentry import DIMENSIONS, SchoolScores
 from netsurvey.report.scoresmessages import Blocking, BottleneckEntry, MissingNote, UpgradeStep
 from netsurvey.report.text import clean_text
-from netsurvey.report.viewmodel import READINESS_BAR_SCORE, pupils_count
+from netsurvey.report.viewmodel import READINESS_BAR_SCORE
 from netsurvey.report.visitfiles import VisitFiles
 
 PROGRAMME_TARGET_RATIO = 0.9  # national indicator: 90 % of schools with strengthened ICT
@@ -95,7 +95,7 @@ def summary_row(
     scores = {d.key: d.score for d in entry.dimensions}
     bottleneck = entry.bottleneck
     plan = entry.upgrade_plan
-    pupils = pupils_count(school)
+    pupils = school.pupils_count
     download_bps = _best_download_bps(visit)
     devices = school.devices_in_use
     return SummaryRow(

@@ -181,6 +181,21 @@ class Profile:
 
 
 @dataclass(frozen=True)
+class Unmeasured:
+    """A record that failed, was skipped or was read only in part, or an inventory device
+    nothing read: what, by which probe, and the reason as the tool or technician gave it."""
+
+    subject: str
+    probe: str | None
+    reason: str
+    measurement_id: str | None
+
+
+# The appendix lists this many of them and counts the rest (a long visit can hold many).
+UNMEASURED_ROWS = 40
+
+
+@dataclass(frozen=True)
 class ReportView:
     school_id: str
     school_name: str
@@ -212,6 +227,8 @@ class ReportView:
     integrity: Integrity | None = None
     class_tests: tuple[ClassTestRow, ...] = ()
     device_coverage: tuple[sections.DeviceCoverageRow, ...] = ()
+    unmeasured: tuple[Unmeasured, ...] = ()  # the visit's facts: what is missing, and why
+    unmeasured_more_count: int = 0
 
     @property
     def cover_notes(self) -> tuple[MissingNote | str, ...]:
@@ -430,6 +447,18 @@ def _evidence(entry: SchoolScores, visit: VisitFiles) -> tuple[Evidence, ...]:
     return tuple(rows)
 
 
+def _unmeasured(visit: VisitFiles) -> tuple[Unmeasured, ...]:
+    return tuple(
+        Unmeasured(
+            subject=clean_text(m.subject, 80),
+            probe=clean_optional(m.probe, 40),
+            reason=clean_text(m.reason, 200),
+            measurement_id=clean_optional(m.measurement_id, 80),
+        )
+        for m in visit.facts.missing
+    )
+
+
 def _provenance(entry: SchoolScores, visit: VisitFiles) -> Provenance:
     info = visit.info
     tools = info.texts("tools")
@@ -463,11 +492,6 @@ def _profile(header: ScoresHeader) -> Profile:
         generated_at=parse_time(header.generated_at),
         scorer_version=clean_optional(header.netsurvey_version, 40),
     )
-
-
-def pupils_count(school: School) -> int | None:
-    """Pupils by grade summed; None when the inventory does not say."""
-    return sum(school.pupils.values()) if school.pupils else None
 
 
 def meets_bar(overall: Grade, bar_score: float = READINESS_BAR_SCORE) -> bool | None:
@@ -517,7 +541,7 @@ def build_view(
         school_name=clean_text(entry.name or school.name or "?"),
         municipality=clean_optional(entry.municipality or school.municipality),
         address=clean_optional(school.address),
-        pupils_count=pupils_count(school),
+        pupils_count=school.pupils_count,
         overall=overall,
         meets_bar=meets_bar(overall),
         dimensions=entry.dimensions,
@@ -533,6 +557,8 @@ def build_view(
         missing=tuple(clean_text(m) for m in entry.missing),
         missing_notes=entry.missing_notes,
         evidence=_evidence(entry, visit),
+        unmeasured=_unmeasured(visit)[:UNMEASURED_ROWS],
+        unmeasured_more_count=max(0, len(visit.facts.missing) - UNMEASURED_ROWS),
         provenance=_provenance(entry, visit),
         profile=profile,
         wan=sections.wan_section(visit),

@@ -20,7 +20,6 @@ from netsurvey.errors import RecordsError
 from netsurvey.facts import VisitFacts, load_facts
 from netsurvey.inventory import School
 from netsurvey.jsontypes import JsonObject
-from netsurvey.numbers import finite_float
 from netsurvey.records import (
     Measurement,
     Visit,
@@ -39,7 +38,6 @@ VISIT_FILE = "visit.json"
 class RawFile:
     path: str
     sha256: str | None
-    size_bytes: int | None
 
 
 @dataclass(frozen=True)
@@ -48,16 +46,10 @@ class Record:
 
     id: str
     probe: str
-    status: str
-    device_id: str | None
     started_at: str | None
     tool: str | None
     tool_version: str | None
-    metrics: Mapping[str, float | None]
     raw: tuple[RawFile, ...]
-
-    def metric(self, name: str) -> float | None:
-        return finite_float(self.metrics.get(name))
 
 
 @dataclass(frozen=True)
@@ -83,9 +75,6 @@ class VisitFiles:
     @property
     def visit(self) -> Visit:
         return self.facts.visit
-
-    def ok(self, probe: str) -> tuple[Record, ...]:
-        return tuple(r for r in self.records if r.probe == probe and r.status == "ok")
 
     def by_id(self) -> dict[str, Record]:
         return {r.id: r for r in self.records}
@@ -114,13 +103,10 @@ def _record(measurement: Measurement) -> Record:
     return Record(
         id=measurement.id,
         probe=measurement.probe,
-        status=measurement.status,
-        device_id=measurement.device_id,
         started_at=measurement.started_at,
         tool=None if measurement.tool is None else str(measurement.tool),
         tool_version=None if measurement.tool_version is None else str(measurement.tool_version),
-        metrics=measurement.metrics,
-        raw=tuple(RawFile(r.path, r.sha256, r.bytes) for r in measurement.raw),
+        raw=tuple(RawFile(r.path, r.sha256) for r in measurement.raw),
     )
 
 

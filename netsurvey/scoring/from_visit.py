@@ -133,14 +133,6 @@ class _Builder:
     def classrooms(self) -> list[InventoryRoom]:
         return [r for r in self.school.rooms if r.kind == "classroom"]
 
-    def pupils(self) -> int | None:
-        """Pupils by grade, else the classrooms' pupils (a hall's or a library's people are
-        pupils of some classroom too); None when neither is known."""
-        if self.school.pupils:
-            return sum(self.school.pupils.values())
-        known = [r.pupils for r in self.classrooms() if r.pupils is not None]
-        return sum(known) if known else None
-
     # -- Wi-Fi ---------------------------------------------------------------------
     def wifi(self) -> tuple[dict[str, _RoomSurvey], list[AccessPoint], dict[str, str]]:
         ssids = self.school.wifi.ssids
@@ -440,7 +432,7 @@ class _Builder:
             self.note("wan_no_speedtest")
         carts, circuits = self.carts_and_circuits()
         measured = self._measured_circuits()
-        students = self.pupils()
+        students = self.school.pupils_count
         if students is None:
             self.note("pupils_unknown")
         if self.school.staff is None:

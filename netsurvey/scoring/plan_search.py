@@ -175,9 +175,6 @@ def _order_steps(search: Search, chosen: frozenset[int]) -> list[int]:
     return order
 
 
-def _prefixes(order: list[int]) -> list[frozenset[int]]:
-    return [frozenset(order[: k + 1]) for k in range(len(order))]
-
 
 def _greedy_options(search: Search, chosen: frozenset[int]) -> list[frozenset[int]]:
     """One or two more upgrades on top of ``chosen`` (look-ahead of two steps)."""

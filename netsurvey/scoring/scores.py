@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 from netsurvey.errors import NetsurveyError
-from netsurvey.scoring.batch import channel_span_mhz
 from netsurvey.scoring.bottleneck import BOTTLENECK_TEXT_EN, Bottleneck, bottleneck
 from netsurvey.scoring.coverage import CoverageEntry, blocking_dimensions, coverage_entries
 from netsurvey.scoring.elements import (
@@ -43,7 +42,6 @@ from netsurvey.scoring.scores_json import (
 __all__ = [
     "BOTTLENECK_TEXT_EN",
     "ELEMENT_TEXT_EN",
-    "INFINITE",
     "DimensionScore",
     "Overall",
     "ScenarioDimension",
@@ -55,12 +53,8 @@ __all__ = [
     "element_label",
     "element_ref",
     "element_text_en",
-    "school_result",
     "school_score",
 ]
-
-INFINITE = "inf"  # docs/contracts.md: a load the element cannot carry at any share
-
 
 def _rho(value: float) -> float | None:
     """A rho as the result keeps it: +inf (no usable airtime, the element cannot carry
@@ -305,18 +299,6 @@ def _missing(
     return tuple(dict.fromkeys(notes))
 
 
-def co_channel_pairs(school: SchoolFeatures) -> int:
-    """How many AP pairs overlap in frequency (a channel-plan hint for upgrades)."""
-    count = 0
-    for i, first in enumerate(school.aps):
-        for second in school.aps[i + 1 :]:
-            low_a, high_a = channel_span_mhz(first.channel, first.width_mhz)
-            low_b, high_b = channel_span_mhz(second.channel, second.width_mhz)
-            if high_a > low_b and high_b > low_a:
-                count += 1
-    return count
-
-
 def visit_manifest_sha256(visit: str | None) -> str | None:
     """The digest of the visit's manifest as scored (the report compares it with now)."""
     if visit is None:
@@ -375,11 +357,6 @@ def school_score(chunk: ChunkResult, index: int, profile: Profile) -> SchoolScor
         missing=_missing(school, summary),
         evidence=school.evidence,
     )
-
-
-def school_result(chunk: ChunkResult, index: int, profile: Profile) -> SchoolEntry:
-    """The scores.json entry of one school (recommendations are added by the pipeline)."""
-    return school_score(chunk, index, profile).to_json()
 
 
 def dimension_scores(chunk: ChunkResult, index: int, profile: Profile) -> dict[str, float | None]:

@@ -3,7 +3,7 @@ heard, the link the laptop was on, the iperf3 test)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from netsurvey.jsontypes import JsonValue
@@ -56,10 +56,3 @@ class SurveyPoint:
     @classmethod
     def from_record(cls, record: Measurement) -> SurveyPoint:
         return cls.from_details(record.id, record.details, record.status)
-
-
-def points_by_room(points: Iterable[SurveyPoint]) -> dict[str, list[SurveyPoint]]:
-    rooms: dict[str, list[SurveyPoint]] = {}
-    for point in points:
-        rooms.setdefault(point.room, []).append(point)
-    return rooms

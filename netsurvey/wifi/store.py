@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from netsurvey.devices import merged_devices
+from netsurvey.devices import MergedDevice, merged_devices
 from netsurvey.inventory import School
 from netsurvey.records import VISIT_FILE, Measurement, Visit, read_visit
 from netsurvey.visitschool import school_from_json
 from netsurvey.wifi.aps import ApIndex
 from netsurvey.wifi.points import POINT_PROBE, WITHDRAWS, SurveyPoint
 from netsurvey.wifi.school import SurveySchool
-from probes.device import Device
 
 
 @dataclass(frozen=True)
@@ -81,25 +80,27 @@ def current_points(measurements: tuple[Measurement, ...]) -> tuple[list[SurveyPo
     return points, skipped
 
 
-def device_records(visit: Visit) -> dict[str, Device]:
-    """The visit's devices as the scorer sees them: SNMP and SSH views merged."""
-    return {device_id: merged.device for device_id, merged in merged_devices(visit).items()}
-
-
 def load_survey(directory: Path | str, extra_aps: ApIndex | None = None) -> VisitSurvey:
     return survey_of_visit(read_visit(directory), extra_aps)
 
 
 def survey_of_visit(
-    visit: Visit, extra_aps: ApIndex | None = None, school_model: School | None = None
+    visit: Visit,
+    extra_aps: ApIndex | None = None,
+    school_model: School | None = None,
+    devices: Mapping[str, MergedDevice] | None = None,
 ) -> VisitSurvey:
     """The Wi-Fi survey of a visit already read (the report reads a visit only once);
-    ``school_model`` is the visit's school when the caller has read it already."""
+    ``school_model`` and ``devices`` are the visit's school and merged devices when the
+    caller (``netsurvey.facts``) has read them already."""
     if school_model is None:
         school_model = school_from_json(visit.info.data.get("school"), _where(visit))
     school = SurveySchool.of(school_model)
     points, skipped = current_points(visit.measurements)
-    aps = ApIndex.from_devices(device_records(visit), school.device_rooms)
+    merged = devices if devices is not None else merged_devices(visit)
+    aps = ApIndex.from_devices(
+        {device_id: m.device for device_id, m in merged.items()}, school.device_rooms
+    )
     if extra_aps is not None:
         aps = aps.merged(extra_aps)
     return VisitSurvey(

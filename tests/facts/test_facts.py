@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from netsurvey.errors import RecordsError
 from netsurvey.facts import load_facts
 from netsurvey.inventory import School
-from netsurvey.records import read_visit
+from netsurvey.records import read_visit, write_manifest
 from netsurvey.report.visitfiles import visit_files
 from tests.scoring.test_from_visit import SCHOOL, record, write_visit
 
@@ -66,3 +69,21 @@ def test_the_report_and_the_scorer_read_the_same_facts(tmp_path: Path) -> None:
     files = visit_files(visit)
     assert files.school == load_facts(visit).school
     assert files.devices.keys() == load_facts(visit).devices.keys()
+
+
+def test_a_required_field_is_never_guessed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from netsurvey.cli import main
+
+    directory = write_visit(tmp_path / "v")
+    data = json.loads((directory / "visit.json").read_text())
+    del data["school"]["circuits"][0]["breaker_a"]
+    (directory / "visit.json").write_text(json.dumps(data))
+    with pytest.raises(RecordsError, match=r"school\.circuits\[0\]\.breaker_a: missing"):
+        load_facts(read_visit(directory))
+    write_manifest(directory)
+    assert main(["score", str(directory), "--out", str(tmp_path / "s.json")]) == 3
+    err = capsys.readouterr().err.strip().splitlines()
+    assert any("school.circuits[0].breaker_a" in line for line in err)
+    assert "Traceback" not in "\n".join(err)

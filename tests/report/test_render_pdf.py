@@ -103,3 +103,15 @@ def test_only_allowed_resources_are_fetched(rendered: Rendered) -> None:
         )
     assert any(url.endswith("report.css") for url in fetcher.requested)
     assert any(url.endswith("heatmap-2.svg") for url in fetcher.requested)
+
+
+def test_the_appendix_lists_what_failed_and_why(rendered: Rendered) -> None:
+    """The visit's facts say what is missing and why; the appendix shows it for the
+    reviewer: here the iperf3 run against ap-207 that timed out."""
+    lang, pdf, _fetcher = rendered
+    squeezed = _squeezed(pdf_text(pdf))
+    title = (
+        "Neizdevušiesunizlaistiemērījumi" if lang == "lv" else "Measurementsthatfailedorwereskipped"
+    )
+    assert title in squeezed
+    assert "iperf3serverdidnotanswerwithin10s" in squeezed

@@ -94,3 +94,9 @@ def test_a_visit_without_staff_or_pupils_keeps_them_unknown_and_says_so(tmp_path
     (entry,) = score_schools((school,), load_profile("lv-2024"), draws=50, upgrades=False)
     notes = {n["message"] for n in entry["missing_notes"]}
     assert {"missing.pupils_unknown", "missing.staff_assumed"} <= notes
+
+
+def test_the_power_assessment_and_the_scorer_assume_the_same_other_loads() -> None:
+    from netsurvey.power.settings import PowerSettings
+
+    assert PowerSettings().other_loads_w_assumed == load_profile("lv-2024").power.other_loads_w
