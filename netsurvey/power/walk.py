@@ -27,7 +27,8 @@ from netsurvey.power.recordio import (
 from netsurvey.power.settings import DEFAULT_SETTINGS
 from netsurvey.power.spec import MeasuredLoad
 from netsurvey.power.walkforms import FORMS, Answer, AnswerError, Field
-from netsurvey.records import Measurement, VisitWriter, new_id, read_visit
+from netsurvey.records import VISIT_FILE, Measurement, VisitWriter, new_id, read_visit
+from netsurvey.visitschool import school_from_json
 from probes.base import RawArtifact
 
 log = logging.getLogger(__name__)
@@ -114,15 +115,11 @@ class PowerWalk:
         self.writer = VisitWriter.open(directory)
         self._ask = ask
         self._say = say
-        school = self.visit.info.school
+        school = school_from_json(self.visit.info.data.get("school"), str(directory / VISIT_FILE))
         self.school_id = self.visit.info.school_id
-        self.rooms: list[str] = [str(r["id"]) for r in school.get("rooms") or () if "id" in r]
-        self.circuits: dict[str, str | None] = {
-            str(c["id"]): c.get("room") for c in school.get("circuits") or ()
-        }
-        self.carts: dict[str, str | None] = {
-            str(c["id"]): c.get("room") for c in school.get("carts") or ()
-        }
+        self.rooms: list[str] = [r.id for r in school.rooms]
+        self.circuits: dict[str, str | None] = {c.id: c.room for c in school.circuits}
+        self.carts: dict[str, str | None] = {c.id: c.room for c in school.carts}
         self.entries: dict[tuple[str, str], WalkEntry] = {}
         for entry in walk_entries(self.visit):
             self._remember(entry)

@@ -7,19 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from netsurvey.inventory import School
+from netsurvey.inventory import Room, School
 from probes.base import Scope
-
-
-@dataclass(frozen=True)
-class RoomSpec:
-    id: str
-    floor: str | None
-    kind: str | None
-    x_m: float | None
-    y_m: float | None
-    width_m: float | None
-    depth_m: float | None
 
 
 @dataclass(frozen=True)
@@ -34,7 +23,7 @@ class FloorSpec:
 class SurveySchool:
     id: str
     name: str
-    rooms: tuple[RoomSpec, ...]
+    rooms: tuple[Room, ...]  # the inventory's rooms
     floors: tuple[FloorSpec, ...]
     ssids: tuple[str, ...]
     device_rooms: Mapping[str, str | None]
@@ -42,7 +31,7 @@ class SurveySchool:
     iperf3_port: int
     scope: Scope
 
-    def room(self, room_id: str) -> RoomSpec | None:
+    def room(self, room_id: str) -> Room | None:
         return next((r for r in self.rooms if r.id == room_id), None)
 
     def floor(self, floor_id: str | None) -> FloorSpec | None:
@@ -55,10 +44,7 @@ class SurveySchool:
         return cls(
             id=school.id,
             name=school.name or school.id,
-            rooms=tuple(
-                RoomSpec(r.id, r.floor, r.kind, r.x_m, r.y_m, r.width_m, r.depth_m)
-                for r in school.rooms
-            ),
+            rooms=school.rooms,
             floors=tuple(
                 FloorSpec(f.id, Path(f.plan_image) if f.plan_image else None, f.width_m, f.height_m)
                 for f in school.floors
@@ -67,10 +53,5 @@ class SurveySchool:
             device_rooms={d.id: d.room for d in school.devices},
             iperf3_host=servers.iperf3,
             iperf3_port=servers.iperf3_port,
-            scope=Scope.from_strings(
-                list(school.scope),
-                hosts=[servers.iperf3] if servers.iperf3 else [],
-                origin=f"the declared scope of school {school.id}",
-                fix_hint="add it to the school's scope or test_servers in the inventory",
-            ),
+            scope=school.scope_guard(),
         )

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from netsurvey.errors import NetsurveyError
+from netsurvey.inventory import Room
 from netsurvey.records import VisitWriter
 from netsurvey.wifi.collect import IperfPlan, PointRequest, record_point, skipped_room, take_point
 from netsurvey.wifi.points import SurveyPoint
-from netsurvey.wifi.school import RoomSpec
 from netsurvey.wifi.sources import PointSource
 from netsurvey.wifi.store import VisitSurvey, load_survey
 from netsurvey.wifi.summary import point_summary
@@ -62,7 +62,7 @@ class Walk:
     def survey(self) -> VisitSurvey:
         return load_survey(self.visit)
 
-    def missing(self, survey: VisitSurvey) -> list[tuple[RoomSpec, int, bool]]:
+    def missing(self, survey: VisitSurvey) -> list[tuple[Room, int, bool]]:
         """(room, points so far, skipped) for rooms still short of points."""
         short = []
         for room in survey.school.rooms:
@@ -71,7 +71,7 @@ class Walk:
                 short.append((room, done, room.id in survey.skipped_rooms))
         return short
 
-    def next_room(self, survey: VisitSurvey) -> RoomSpec | None:
+    def next_room(self, survey: VisitSurvey) -> Room | None:
         if self.chosen is not None:
             room = survey.school.room(self.chosen)
             if (
@@ -157,7 +157,7 @@ class Walk:
                 )
                 return 0
 
-    def _handle(self, answer: str, room: RoomSpec, survey: VisitSurvey) -> bool:
+    def _handle(self, answer: str, room: Room, survey: VisitSurvey) -> bool:
         """Act on one answer; False means quit."""
         command = answer.lower()
         if command in ("q", "quit", "exit"):
