@@ -48,6 +48,20 @@ def score_variants(
     return [found[index] for index in range(len(variants))]
 
 
+@dataclass(frozen=True)
+class ModelRun:
+    """How variants are scored: the profile, the number of draws and the seed (so a
+    variant gets its school's random draws), and the prebuilt model tables."""
+
+    profile: Profile
+    draws: int
+    seed: int
+    tables: ModelTables | None = None
+
+    def score(self, variants: list[SchoolFeatures]) -> list[Outcome]:
+        return score_variants(variants, self.profile, self.draws, self.seed, self.tables)
+
+
 def _rate(gain: float, cost_eur: float) -> float:
     if cost_eur <= 0:
         return math.inf if gain > 0 else 0.0
@@ -109,10 +123,7 @@ def _meets(outcome: Outcome, bar: float) -> bool:
 
 def evaluate(
     wanted: list[tuple[Search, frozenset[int]]],
-    profile: Profile,
-    draws: int,
-    seed: int,
-    tables: ModelTables | None,
+    run: ModelRun,
 ) -> None:
     """Score every (school, subset) not scored yet, all schools in one vectorised pass."""
     todo: list[tuple[Search, frozenset[int]]] = []
@@ -124,9 +135,7 @@ def evaluate(
             todo.append((search, subset))
     if not todo:
         return
-    outcomes = score_variants(
-        [s.variant(subset) for s, subset in todo], profile, draws, seed, tables
-    )
+    outcomes = run.score([s.variant(subset) for s, subset in todo])
     for (search, subset), outcome in zip(todo, outcomes, strict=True):
         search.cache[subset] = outcome
 
@@ -265,10 +274,7 @@ def greedy(
     searches: list[Search],
     chosen: dict[int, frozenset[int] | None],
     subsets: dict[int, list[frozenset[int]]],
-    profile: Profile,
-    draws: int,
-    seed: int,
-    tables: ModelTables | None,
+    run: ModelRun,
 ) -> None:
     state = {id(s): frozenset[int]() for s in searches}
     active = [s for s in searches if not s.reaches(frozenset())]
@@ -276,12 +282,12 @@ def greedy(
         subsets[id(s)] = [frozenset()]
         if s.reaches(frozenset()):
             chosen[id(s)] = frozenset()
-    _greedy_climb(active, state, chosen, subsets, profile, draws, seed, tables)
-    _greedy_prune(searches, chosen, profile, draws, seed, tables)
+    _greedy_climb(active, state, chosen, subsets, run)
+    _greedy_prune(searches, chosen, run)
     for search in searches:
         if chosen.get(id(search)) is None:
             subsets[id(search)].append(state[id(search)])
-            _evaluate_prefixes(search, state[id(search)], profile, draws, seed, tables)
+            _evaluate_prefixes(search, state[id(search)], run)
 
 
 def _greedy_climb(
@@ -289,17 +295,14 @@ def _greedy_climb(
     state: dict[int, frozenset[int]],
     chosen: dict[int, frozenset[int] | None],
     subsets: dict[int, list[frozenset[int]]],
-    profile: Profile,
-    draws: int,
-    seed: int,
-    tables: ModelTables | None,
+    run: ModelRun,
 ) -> None:
     """Add the best option step by step until each search reaches the bar, stalls or runs out."""
     for _ in range(GREEDY_MAX_STEPS):
         if not active:
             break
         options = {id(s): _greedy_options(s, state[id(s)]) for s in active}
-        evaluate([(s, o) for s in active for o in options[id(s)]], profile, draws, seed, tables)
+        evaluate([(s, o) for s in active for o in options[id(s)]], run)
         still: list[Search] = []
         for search in active:
             picked = _pick_option(search, state[id(search)], options[id(search)])
@@ -320,46 +323,37 @@ def _greedy_climb(
 def _greedy_prune(
     searches: list[Search],
     chosen: dict[int, frozenset[int] | None],
-    profile: Profile,
-    draws: int,
-    seed: int,
-    tables: ModelTables | None,
+    run: ModelRun,
 ) -> None:
     """Drop steps the reached plans do not need, then score every prefix of what is left."""
     reached = [s for s in searches if chosen.get(id(s))]
     removals = [
         (s, picked - {i}) for s in reached if (picked := chosen[id(s)]) is not None for i in picked
     ]
-    evaluate([(s, sub) for s, sub in removals if sub], profile, draws, seed, tables)
+    evaluate([(s, sub) for s, sub in removals if sub], run)
     for search in reached:
         picked = chosen[id(search)]
         if picked:
             pruned = _prune(search, picked)
             chosen[id(search)] = pruned
             # every prefix of the ordered path must be scored for the step table
-            _evaluate_prefixes(search, pruned, profile, draws, seed, tables)
+            _evaluate_prefixes(search, pruned, run)
 
 
 def _evaluate_prefixes(
     search: Search,
     chosen: frozenset[int],
-    profile: Profile,
-    draws: int,
-    seed: int,
-    tables: ModelTables | None,
+    run: ModelRun,
 ) -> None:
     """Score every subset of a (small) chosen set, so any step order can be shown."""
     everything = valid_subsets(search, sorted(chosen))
-    evaluate([(search, s) for s in everything], profile, draws, seed, tables)
+    evaluate([(search, s) for s in everything], run)
 
 
 def beyond_bar(
     searches: list[Search],
     plans: dict[int, tuple[list[int], bool]],
-    profile: Profile,
-    draws: int,
-    seed: int,
-    tables: ModelTables | None,
+    run: ModelRun,
 ) -> dict[int, list[PlanStep]]:
     """Optional steps once the bar is reached: the best overall gain per euro, each
     marked ``beyond_bar: true``; never part of the path or its cost."""
@@ -375,7 +369,7 @@ def beyond_bar(
             for i in range(len(s.candidates))
             if s.compatible(state[id(s)], i)
         ]
-        evaluate(wanted, profile, draws, seed, tables)
+        evaluate(wanted, run)
         still = []
         for search in active:
             here = search.outcome(state[id(search)])
@@ -396,7 +390,8 @@ def beyond_bar(
             if best is None:
                 continue
             index = best[1]
-            found[id(search)].append(plan_step(search, state[id(search)], index, profile, True))
+            step = plan_step(search, state[id(search)], index, run.profile, True)
+            found[id(search)].append(step)
             state[id(search)] = state[id(search)] | {index}
             still.append(search)
         active = still

@@ -22,6 +22,7 @@ from netsurvey.scoring import upgrade_changes as changes
 from netsurvey.scoring.batch import channel_span_mhz, poe_restricted
 from netsurvey.scoring.features import Room, SchoolFeatures, Switch
 from netsurvey.scoring.plan_search import (
+    ModelRun,
     Outcome,
     Search,
     best_path,
@@ -316,6 +317,7 @@ def recommend(
     variants share the school's random draws, so a gain is never Monte-Carlo noise.
     """
     bar = float(profile.score.design_score)
+    run = ModelRun(profile, draws, seed, tables)
     searches = [
         Search(
             school=school,
@@ -338,16 +340,14 @@ def recommend(
         if count > EXACT_SEARCH_MAX_SUBSETS or count * rooms > EXACT_SEARCH_MAX_ROOM_SUBSETS:
             search.method = "greedy"
     exact = [s for s in searches if s.method == "exact"]
-    evaluate([(s, sub) for s in exact for sub in subsets[id(s)]], profile, draws, seed, tables)
+    evaluate([(s, sub) for s in exact for sub in subsets[id(s)]], run)
     chosen: dict[int, frozenset[int] | None] = {
         id(s): (frozenset() if s.reaches(frozenset()) else cheapest_reaching(s, subsets[id(s)]))
         for s in exact
     }
-    greedy(
-        [s for s in searches if s.method == "greedy"], chosen, subsets, profile, draws, seed, tables
-    )
+    greedy([s for s in searches if s.method == "greedy"], chosen, subsets, run)
     plans = {id(s): best_path(s, chosen[id(s)], subsets[id(s)]) for s in searches}
-    beyond = beyond_bar(searches, plans, profile, draws, seed, tables)
+    beyond = beyond_bar(searches, plans, run)
     return [
         _plan(search, plans[id(search)], subsets[id(search)], beyond.get(id(search), []), profile)
         for search in searches
