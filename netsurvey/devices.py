@@ -36,8 +36,11 @@ def merged_devices(visit: Visit) -> dict[str, MergedDevice]:
             latest.setdefault(device_id, {})[measurement.probe] = measurement
     merged: dict[str, MergedDevice] = {}
     for device_id, by_probe in latest.items():
-        views = [(probe, Device.from_json(dict(by_probe[probe].details["device"]))) for probe in COLLECTORS
-                 if probe in by_probe]  # fmt: skip
+        views = [
+            (probe, Device.from_json(dict(data)))
+            for probe in COLLECTORS
+            if probe in by_probe and isinstance(data := by_probe[probe].details["device"], dict)
+        ]
         source, device = views[0]
         if not device.sources:
             device = Device(

@@ -37,6 +37,7 @@ from netsurvey.records import (
     utc_now,
 )
 from probes.base import (
+    JSONValue,
     Probe,
     ProbeError,
     ProbeFailed,
@@ -70,8 +71,8 @@ class Job:
         }
 
 
-def target_json(target: Target) -> dict[str, object]:
-    data: dict[str, object] = {
+def target_json(target: Target) -> dict[str, JSONValue]:
+    data: dict[str, JSONValue] = {
         "host": target.host,
         "port": target.port,
         "device_id": target.device_id,

@@ -34,9 +34,9 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Literal, Protocol, TypeAlias, runtime_checkable
+from typing import ClassVar, Literal, Protocol, TypeAlias, runtime_checkable
 
-JSONValue: TypeAlias = Any  # JSON-serialisable value (dict/list/str/int/float/bool/None)
+JSONValue: TypeAlias = "bool | int | float | str | list[JSONValue] | dict[str, JSONValue] | None"
 Status = Literal["ok", "failed", "skipped", "invalid"]
 STATUSES: tuple[Status, ...] = ("ok", "failed", "skipped", "invalid")
 

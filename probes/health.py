@@ -318,7 +318,7 @@ class DhcpProbe:
             artifacts=tuple(artifacts),
             tool="scapy",
             tool_version=_scapy_version(),
-            meta={"interface": interface, "mac": interface_mac(interface), "own_ip": own[:1]},
+            meta={"interface": interface, "mac": interface_mac(interface), "own_ip": list(own[:1])},
         )
 
     def parse(self, raw: RawOutput) -> ProbeResult:
@@ -354,8 +354,8 @@ class DhcpProbe:
                 "rogue server (a home router plugged in?)"
             )
         offer_s = float(offer.time - discovers[0].time) if discovers else None
-        own_ip = raw.meta.get("own_ip") or []
-        details["own_ip"] = own_ip[0] if own_ip else None
+        own_ip = raw.meta.get("own_ip")
+        details["own_ip"] = own_ip[0] if isinstance(own_ip, list) and own_ip else None
         details["duplicate_ip"] = None
         details["duplicate_ip_mac"] = None
         mac = str(raw.meta.get("mac", "")).lower()
@@ -511,7 +511,7 @@ class DnsProbe:
             artifacts=(RawArtifact("dns-queries.jsonl", data, "application/x-ndjson"),),
             tool="scapy",
             tool_version=_scapy_version(),
-            meta={"resolvers": resolvers, "names": names},
+            meta={"resolvers": list(resolvers), "names": list(names)},
         )
 
     def parse(self, raw: RawOutput) -> ProbeResult:
@@ -652,7 +652,7 @@ class GatewayProbe:
                 "loss_ratio": 1 - len(rtts) / sent if sent else None,
                 "up": (1.0 if rtts else 0.0) if sent else None,
             },
-            details={"gateway": raw.meta.get("gateway"), "samples_s": rtts, "sent": sent},
+            details={"gateway": raw.meta.get("gateway"), "samples_s": list(rtts), "sent": sent},
             warnings=tuple(warnings),
         )
 
@@ -928,6 +928,6 @@ class LldpListenProbe:
             )
         return ProbeResult(
             metrics={"neighbors_count": float(len(neighbors))},
-            details={"neighbors": neighbors, "interface": interface, "frames": len(frames)},
+            details={"neighbors": list(neighbors), "interface": interface, "frames": len(frames)},
             warnings=tuple(warnings),
         )

@@ -323,6 +323,12 @@ def _int(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
+def _failures(raw: RawOutput) -> list[str]:
+    """The per-sample failures ``collect`` noted in ``meta`` (a list of sentences)."""
+    failures = raw.meta.get("failures")
+    return [str(f) for f in failures] if isinstance(failures, list) else []
+
+
 def _samples_from(raw: RawOutput, prefix: str) -> tuple[list[Iperf3Sample], list[str]]:
     samples: list[Iperf3Sample] = []
     problems: list[str] = []
@@ -392,7 +398,7 @@ class Iperf3Probe:
             artifacts=tuple(artifacts),
             tool="iperf3",
             tool_version=_tool_version(artifacts[0].data),
-            meta={"settings": asdict(settings), "link": link.to_json(), "failures": failures},
+            meta={"settings": asdict(settings), "link": link.to_json(), "failures": list(failures)},
         )
 
     async def _sample(
@@ -420,7 +426,7 @@ class Iperf3Probe:
         if not samples:
             raise ProbeFailed(problems[0] if problems else "no iperf3 results in the raw output")
         first = samples[0]
-        warnings = [*problems, *(str(f) for f in raw.meta.get("failures", ()))]
+        warnings = [*problems, *_failures(raw)]
         valid = [s.throughput_bps for s in samples if s.throughput_bps is not None]
         if len(valid) < len(samples):
             warnings.append(
@@ -589,12 +595,12 @@ class ClassroomLoadProbe:
             artifacts=tuple(artifacts),
             tool="iperf3",
             tool_version=_tool_version(artifacts[0].data),
-            meta={"settings": asdict(settings), "link": link.to_json(), "failures": failures},
+            meta={"settings": asdict(settings), "link": link.to_json(), "failures": list(failures)},
         )
 
     def parse(self, raw: RawOutput) -> ProbeResult:
         samples, problems = _samples_from(raw, "classroom-flow-")
-        failures = [str(f) for f in raw.meta.get("failures", ())]
+        failures = _failures(raw)
         per_flow = [s.throughput_bps for s in samples]
         measured = [value for value in per_flow if value is not None]
         settings_meta = raw.meta.get("settings")

@@ -183,6 +183,6 @@ class LatencyProbe:
                 "jitter_s": _worst([h["jitter_s"] for h in hosts]),
                 "loss_ratio": _worst([h["loss_ratio"] for h in hosts]),
             },
-            details={"hosts": hosts},
+            details={"hosts": list(hosts)},
             warnings=tuple(warnings),
         )

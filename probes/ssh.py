@@ -232,7 +232,7 @@ class SshProbe:
             details={
                 "device": device.to_json(),
                 "platform": platform.name,
-                "commands": summary,
+                "commands": list(summary),
                 "partial": bool(warnings),
                 "host_key_sha256": document.get("host_key_sha256"),
             },

@@ -141,7 +141,9 @@ async def _take_scans(source: PointSource, request: PointRequest) -> _Scans:
             RawArtifact(f"scan{index + 1}-{artifact.name}", artifact.data, artifact.media_type)
             for artifact in reading.raw.artifacts
         )
-        bss = [Bss.from_json(b) for b in reading.result.details.get("bss", ())]
+        bss_json = reading.result.details.get("bss")
+        entries = bss_json if isinstance(bss_json, list) else []
+        bss = [Bss.from_json(b) for b in entries if isinstance(b, dict)]
         scans.parsed.append(bss)
         scans.notes.append(
             {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from probes.base import ProbeFailed, ProbeParamError, RawArtifact, RawOutput, Target
+from probes.base import JSONValue, ProbeFailed, ProbeParamError, RawArtifact, RawOutput, Target
 from probes.iperf3 import (
     ClassroomLoadProbe,
     Iperf3Probe,
@@ -16,6 +16,7 @@ from probes.iperf3 import (
 )
 from probes.linkinfo import LinkInfo
 from probes.stats import jain_fairness
+from tests.jsonread import arr, obj
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NORMAL = "cloudpilot__latest2__host-eu-west-2_aws__bw_proxy_target_direct.res"
@@ -24,7 +25,7 @@ BYTES_200M = "cloudpilot__real_server__large_file_host_proxy_k8s0_forwarding.res
 FAILED = "cloudpilot__latest__host-lon04_ibm__bw_proxy_target_direct.res"
 
 
-def _raw(*files: Path, meta: dict[str, object] | None = None) -> RawOutput:
+def _raw(*files: Path, meta: dict[str, JSONValue] | None = None) -> RawOutput:
     artifacts = tuple(RawArtifact(f"iperf3-{i}.json", f.read_bytes()) for i, f in enumerate(files))
     return RawOutput(artifacts=artifacts, tool="iperf3", meta=meta or {})
 
@@ -49,7 +50,7 @@ def test_repeated_samples_give_percentiles(iperf3_dir: Path) -> None:
     low, high = 128359449.40574136, 464786288.6001836
     assert result.metrics["throughput_bps"] == pytest.approx((low + high) / 2)
     assert result.metrics["throughput_p10_bps"] == pytest.approx(low + 0.1 * (high - low))
-    assert result.details["samples_bps"] == [pytest.approx(high), pytest.approx(low)]
+    assert arr(result.details["samples_bps"]) == [pytest.approx(high), pytest.approx(low)]
     assert any("vary widely" in w for w in result.warnings)
 
 
@@ -97,8 +98,8 @@ def test_udp_recording_gives_loss_and_jitter() -> None:
 def test_link_info_from_meta_flags_laptop_limit(iperf3_dir: Path) -> None:
     link = LinkInfo(interface="eth0", kind="wired", link_speed_bps=500e6)
     result = Iperf3Probe().parse(_raw(iperf3_dir / NORMAL, meta={"link": link.to_json()}))
-    assert result.details["link"]["limited_by_laptop"] is True
-    assert result.details["link"]["kind"] == "wired"
+    assert obj(result.details["link"])["limited_by_laptop"] is True
+    assert obj(result.details["link"])["kind"] == "wired"
     assert any("laptop's own link speed" in w for w in result.warnings)
 
 
@@ -107,8 +108,8 @@ def test_wifi_link_is_named_in_warnings(iperf3_dir: Path) -> None:
         interface="wlan0", kind="wifi", link_speed_bps=866.7e6, bssid="04:f0:21:2e:3f:10"
     )
     result = Iperf3Probe().parse(_raw(iperf3_dir / NORMAL, meta={"link": link.to_json()}))
-    assert result.details["link"]["bssid"] == "04:f0:21:2e:3f:10"
-    assert result.details["link"]["limited_by_laptop"] is True  # 465 of 867 Mbit/s PHY
+    assert obj(result.details["link"])["bssid"] == "04:f0:21:2e:3f:10"
+    assert obj(result.details["link"])["limited_by_laptop"] is True  # 465 of 867 Mbit/s PHY
     assert any("Wi-Fi" in w for w in result.warnings)
 
 

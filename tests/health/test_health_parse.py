@@ -10,7 +10,7 @@ import pytest
 from scapy.layers.dhcp import BOOTP, DHCP
 from scapy.layers.inet import ICMP, IP
 
-from probes.base import RawArtifact, RawOutput
+from probes.base import JSONValue, RawArtifact, RawOutput
 from probes.health import (
     DhcpProbe,
     DnsProbe,
@@ -21,6 +21,7 @@ from probes.health import (
     read_pcap,
     system_resolvers,
 )
+from tests.jsonread import objs
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DHCP_PCAP = FIXTURES / "dnsmasq-2.90-discover-offer.pcap"
@@ -28,7 +29,7 @@ ARP_PCAP = FIXTURES / "arp-probe-no-duplicate.pcap"
 LLDP_PCAP = FIXTURES / "lldpd-1.0.16-lldp-cdp.pcap"
 
 
-def _raw(*artifacts: tuple[str, bytes], **meta: object) -> RawOutput:
+def _raw(*artifacts: tuple[str, bytes], **meta: JSONValue) -> RawOutput:
     return RawOutput(
         artifacts=tuple(RawArtifact(name, data) for name, data in artifacts),
         tool="scapy",
@@ -67,7 +68,7 @@ def test_second_dhcp_server_is_flagged_as_possible_rogue() -> None:
 
 def test_lldp_and_cdp_neighbors_from_lldpd() -> None:
     result = LldpListenProbe().parse(_raw(("lldp.pcap", LLDP_PCAP.read_bytes()), interface="eth0"))
-    by_protocol = {n["protocol"]: n for n in result.details["neighbors"]}
+    by_protocol = {n["protocol"]: n for n in objs(result.details["neighbors"])}
     assert set(by_protocol) == {"lldp", "cdp"}
     lldp = by_protocol["lldp"]
     assert lldp["remote_sys_name"] == "sw-access-12"
@@ -98,7 +99,7 @@ def test_dns_parse_per_resolver() -> None:
     ]  # fmt: skip
     data = "\n".join(json.dumps(q) for q in queries).encode()
     result = DnsProbe().parse(_raw(("dns-queries.jsonl", data)))
-    first, second = result.details["resolvers"]
+    first, second = objs(result.details["resolvers"])
     assert first["answers"] == {"a.lv": ["1.2.3.4"], "nx.lv": []}
     assert first["resolve_p50_s"] == pytest.approx(0.015)
     assert second["failed"] == 2 and second["resolve_p50_s"] is None

@@ -20,6 +20,7 @@ from netsurvey.records import VisitWriter, read_visit
 from netsurvey.runner import Job, run_jobs
 from probes.base import Target
 from probes.registry import load_probe
+from tests.jsonread import arr
 
 SCHOOL_ID = "test-power"
 ONE_CHARGER_A = 45 / 0.88 / (230 * 0.55)
@@ -135,7 +136,7 @@ def test_pdu_load_replaces_the_estimate(surveyed_visit: Path, cli: Callable[...,
         for n in data["notes"]
     )
     (record,) = read_visit(surveyed_visit).by_probe(POWER_ASSESSMENT)
-    assert set(snmp_ids.values()) <= set(record.details["evidence"])
+    assert set(snmp_ids.values()) <= set(arr(record.details["evidence"]))
 
     # The text report names the source; --no-record leaves the visit as it was.
     done = cli("power", "assess", "--visit", str(surveyed_visit), "--no-record")

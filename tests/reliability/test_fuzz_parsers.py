@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from probes.base import RawArtifact, RawOutput
+from probes.base import JSONValue, RawArtifact, RawOutput
 from probes.health import DhcpProbe, DnsProbe, GatewayProbe, LldpListenProbe, PathMtuProbe
 from probes.iperf3 import ClassroomLoadProbe, Iperf3Probe
 from probes.latency import LatencyProbe
@@ -151,7 +151,12 @@ WIFI_LINK = LinkInfo(
 
 def iperf3_raw(documents: list[bytes], classroom: bool) -> RawOutput:
     name = "classroom-flow-{:03d}.json" if classroom else "iperf3-download-tcp-{}.json"
-    settings_meta = {"host": "127.0.0.1", "port": 5201, "rate_bps": 2e6, "flows": len(documents)}
+    settings_meta: dict[str, JSONValue] = {
+        "host": "127.0.0.1",
+        "port": 5201,
+        "rate_bps": 2e6,
+        "flows": len(documents),
+    }
     return RawOutput(
         artifacts=tuple(
             RawArtifact(name.format(n), data, "application/json")

@@ -9,6 +9,7 @@ from pathlib import Path
 from probes.base import RawOutput, Target
 from probes.ssh import COMMANDS_ARTIFACT, TRANSCRIPT_ARTIFACT, SshProbe, collect_many
 from probes.ssh_platforms import supported_platforms
+from tests.jsonread import obj, objs
 from tests.ssh.ssh_lab import (
     PASSWORD,
     StartFakenos,
@@ -41,13 +42,13 @@ def test_every_platform_collects_and_parses_over_ssh(
         assert result.warnings == (), f"{platform}: {result.warnings}"
         assert result.details["platform"] == platform
         assert result.details["partial"] is False
-        assert all(c["status"] == "ok" for c in result.details["commands"]), platform
-        device_json = result.details["device"]
+        assert all(c["status"] == "ok" for c in objs(result.details["commands"])), platform
+        device_json = obj(result.details["device"])
         for sample in first_samples(platform):
             check_expected(
                 device_json, sample.expected, f"{platform} over SSH: {sample.id}", combined=True
             )
-        assert set(device_json["sources"].values()) == {"ssh"}
+        assert set(obj(device_json["sources"]).values()) == {"ssh"}
 
 
 def test_transcript_is_kept_and_the_password_never_is(

@@ -21,7 +21,9 @@ from probes.base import (
     RawOutput,
     Target,
 )
+from probes.device import Device
 from probes.ssh import SshProbe, collect_many
+from tests.jsonread import obj, objs
 from tests.ssh.ssh_lab import (
     PASSWORD_ENV,
     USERNAME,
@@ -81,9 +83,9 @@ def test_mixed_run_keeps_order_and_every_device_gets_its_own_outcome(
 
     hangs = probe.parse(_raw(outcomes["hangs"]))
     assert hangs.status == "ok" and hangs.details["partial"] is True
-    assert hangs.details["device"]["system"]["sys_name"] == "Switch-Hostname"
+    assert Device.from_json(obj(hangs.details["device"])).system.sys_name == "Switch-Hostname"
     assert any("stopped answering during 'show interfaces'" in w for w in hangs.warnings)
-    statuses = {c["command"]: c["status"] for c in hangs.details["commands"]}
+    statuses = {c["command"]: c["status"] for c in objs(hangs.details["commands"])}
     assert statuses == {
         "show version": "ok",
         "show interfaces": "no_answer",
@@ -96,7 +98,7 @@ def test_mixed_run_keeps_order_and_every_device_gets_its_own_outcome(
 
     garbled = probe.parse(_raw(outcomes["garbled"]))
     assert garbled.details["partial"] is True
-    assert garbled.details["device"]["poe"] is None
+    assert obj(garbled.details["device"])["poe"] is None
     assert any("'show power inline': output not understood" in w for w in garbled.warnings)
 
     rejects = probe.parse(_raw(outcomes["rejects"]))

@@ -11,13 +11,14 @@ import asyncio
 import json
 from pathlib import Path
 
-from probes.base import RawArtifact, RawOutput, Target
+from probes.base import ProbeResult, RawArtifact, RawOutput, Target
 from probes.device import Device, Poe, PoeGroup
 from probes.ssh import COMMANDS_ARTIFACT, SshProbe
 from probes.ssh_completeness import unread_blocks
 from probes.ssh_normalise import UNKNOWN_PORT
 from probes.ssh_platforms import platform_spec
 from probes.ssh_routeros import parse_poe_monitor
+from tests.jsonread import obj, objs
 from tests.ssh.ssh_lab import StartFakenos, device, recorded_outputs, ssh_params
 from tests.ssh.ssh_samples import Sample, load_samples
 
@@ -45,18 +46,23 @@ def _raw(platform: str, *samples: Sample, corpus: Path | None = None) -> RawOutp
     )
 
 
+def _device(result: ProbeResult) -> Device:
+    """The device the record holds, read back through the typed model."""
+    return Device.from_json(obj(result.details["device"]))
+
+
 def test_lldp_without_local_interface_keeps_every_neighbour_and_says_so() -> None:
     result = SshProbe().parse(_raw("cisco_ios", NO_LOCAL_INTF))
-    neighbours = result.details["device"]["lldp"]
-    assert [n["remote_sys_name"] for n in neighbours] == [
+    neighbours = _device(result).lldp
+    assert [n.remote_sys_name for n in neighbours] == [
         "USSC-CAMPUS-CORE-GW2",
         "USSC-CAMPUS-CORE-GW1.acme123.com",
         "DMZ-SW1",
     ]
-    assert {n["local_port"] for n in neighbours} == {UNKNOWN_PORT}
+    assert {n.local_port for n in neighbours} == {UNKNOWN_PORT}
     assert result.status == "ok"
     assert result.details["partial"] is True
-    assert [c["status"] for c in result.details["commands"]] == ["partial"]
+    assert [c["status"] for c in objs(result.details["commands"])] == ["partial"]
     (warning,) = result.warnings
     assert "3 neighbour(s) without a local port" in warning
     assert "USSC-CAMPUS-CORE-GW2" in warning and "DMZ-SW1" in warning
@@ -65,15 +71,16 @@ def test_lldp_without_local_interface_keeps_every_neighbour_and_says_so() -> Non
 def test_lldp_with_local_interface_takes_it_from_the_block(corpus: Path) -> None:
     sample = SAMPLES["cisco_ios/lldp/detail"]
     result = SshProbe().parse(_raw("cisco_ios", sample, corpus=corpus))
-    ports = [n["local_port"] for n in result.details["device"]["lldp"]]
+    ports = [n.local_port for n in _device(result).lldp]
     assert ports == ["Gi1/0/2", "Gi1/0/1", "Gi1/0/9"]
     assert result.warnings == () and result.details["partial"] is False
 
 
 def test_stack_poe_reads_every_members_budget_and_consumption() -> None:
     result = SshProbe().parse(_raw("cisco_ios", STACK))
-    groups = result.details["device"]["poe"]["groups"]
-    assert [(g["group"], g["budget_w"], g["consumption_w"]) for g in groups] == [
+    poe = _device(result).poe
+    assert poe is not None
+    assert [(g.group, g.budget_w, g.consumption_w) for g in poe.groups] == [
         (1, 390.0, 230.0),
         (2, 390.0, 138.2),
         (3, 390.0, 127.5),
@@ -133,7 +140,7 @@ def test_fakenos_stack_and_lldp_record_is_partial_with_the_reason(
     raw = asyncio.run(SshProbe().collect(target, ssh_params("cisco_ios", questions="poe,lldp")))
     result = SshProbe().parse(raw)
     assert result.metrics["poe_budget_w"] == 1170.0
-    assert len(result.details["device"]["lldp"]) == 3
+    assert len(_device(result).lldp) == 3
     assert result.details["partial"] is True
     assert any("without a local port" in w for w in result.warnings)
 

@@ -14,6 +14,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 
 from netsurvey.power.recordio import walk_entries
 from netsurvey.records import read_visit
+from tests.jsonread import obj
 from tests.web.conftest import DEMO_INVENTORY, DEMO_SCHOOL, REPO, FieldServer, start_field
 from tests.web.walkpage import click_when, element, open_with_token, wait
 
@@ -141,7 +142,7 @@ def test_power_walk_forms_and_photo(
     (ref,) = photo.raw
     assert ref.sha256 == hashlib.sha256(PHOTO.read_bytes()).hexdigest()
     assert (visit_dir / ref.path).read_bytes() == PHOTO.read_bytes()
-    assert photo.details["fields"]["path"] == ref.path
+    assert obj(photo.details["fields"])["path"] == ref.path
     # The terminal's assessment reads what the forms wrote.
     assessed = subprocess.run(
         [sys.executable, "-m", "netsurvey", "power", "assess", "--visit", str(visit_dir),

@@ -22,6 +22,7 @@ from netsurvey.web.app import CLASS_TEST_PREFIX, create_app, mount_subapp
 from netsurvey.web.config import FieldConfig
 from netsurvey.web.context import CONTEXT
 from tests.conftest import requires_tool
+from tests.jsonread import num, obj
 from tests.web.conftest import REPO, FieldServer, start_field
 from tests.web.walkpage import measure_at, open_with_token
 
@@ -64,8 +65,8 @@ def test_point_with_iperf3(
     outcome = measure_at(driver, 5.0, 4.0)
     assert outcome["room"] == "101" and outcome["text"].startswith("Saved ✓"), outcome
     (point,) = read_visit(next((tmp_path / "v" / "wifi-test").iterdir())).by_probe("wifi_point")
-    iperf = point.details["iperf"]
-    assert iperf["valid"] is True and iperf["throughput_bps"] > 0
+    iperf = obj(point.details["iperf"])
+    assert iperf["valid"] is True and num(iperf["throughput_bps"]) > 0
     assert iperf["server"] == f"127.0.0.1:{iperf3_server.port}"
     assert point.metrics["iperf_throughput_bps"] == iperf["throughput_bps"]
 

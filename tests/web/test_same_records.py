@@ -13,6 +13,7 @@ from netsurvey.inventory import load_inventory
 from netsurvey.records import Measurement, create_visit, read_visit
 from netsurvey.web.results import score_visit
 from netsurvey.wifi.points import POINT_PROBE
+from tests.jsonread import num
 from tests.web.conftest import DEMO_INVENTORY, DEMO_SCHOOL, REPO, FieldServer, start_field
 from tests.web.walkpage import measure_at, open_with_token
 
@@ -75,7 +76,7 @@ def test_browser_and_terminal_walks_agree(
         assert outcome["room"] == room and outcome["text"].startswith("Saved ✓")
     web_visit = next((tmp_path / "web" / DEMO_SCHOOL).iterdir())
     web_points = read_visit(web_visit).by_probe(POINT_PROBE)
-    spots = [(float(p.details["x_m"]), float(p.details["y_m"])) for p in web_points]
+    spots = [(num(p.details["x_m"]), num(p.details["y_m"])) for p in web_points]
     for (x_m, y_m), (aim_x, aim_y, _, _) in zip(spots, WALK, strict=True):
         assert abs(x_m - aim_x) < 0.15 and abs(y_m - aim_y) < 0.15
     term_visit = terminal_walk(tmp_path, replay_dir, spots)

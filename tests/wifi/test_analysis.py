@@ -17,6 +17,7 @@ from netsurvey.wifi.points import SurveyPoint
 from netsurvey.wifi.results import room_results
 from netsurvey.wifi.store import load_survey
 from netsurvey.wifi.thresholds import WifiThresholds
+from probes.base import JSONValue
 from probes.wifi_parsers import Bss, Link
 from tests.wifi.conftest import RunCli
 
@@ -60,7 +61,7 @@ def add_ap_inventory(visit: Path) -> None:
     writer = VisitWriter.open(visit)
     for device_id, mac in (("ap-101", "02:5a:00:00:01:00"), ("ap-103", "02:5a:00:00:03:00")):
         now = iso(utc_now())
-        device = {
+        device: dict[str, JSONValue] = {
             "system": {"sys_name": device_id},
             "interfaces": [{"if_index": 1, "name": "radio0", "mac": mac}],
             "wireless": {"radios": [{"name": "radio0"}]},

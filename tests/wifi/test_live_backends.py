@@ -21,6 +21,7 @@ from probes.wifi_scan import (
     run_tool,
     wifi_interfaces,
 )
+from tests.jsonread import arr
 
 
 def stand_in_iw(tmp_path: Path, script: str) -> Path:
@@ -59,7 +60,7 @@ esac
     raw = asyncio.run(probe.collect(Target(), {"interface": "wlan0", "backend": "iw"}))
     result = probe.parse(raw)
     assert raw.tool == "iw" and raw.tool_version == "iw version 5.19"
-    assert len(result.details["bss"]) == 8
+    assert len(arr(result.details["bss"])) == 8
     assert "cached results" in result.warnings[0]
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from netsurvey.lab.iperf3_server import Iperf3Server
+from tests.jsonread import num, obj, objs
 from tests.wifi.conftest import RunCli
 from tests.wifi.tests_wifi_helpers import points_of
 
@@ -45,11 +46,11 @@ def test_point_averages_scans_and_keeps_evidence(
     (point,) = points_of(visit)
     details = point.details
     assert (details["room"], details["x_m"], details["y_m"]) == ("101", 3.0, 3.0)
-    by_bssid = {b["bssid"]: b for b in details["bss"]}
+    by_bssid = {b["bssid"]: b for b in objs(details["bss"])}
     ap = by_bssid["02:5a:00:00:01:20"]
     assert ap["signal_dbm"] == -51.0  # mean of -50 and -52 from the two recorded scans
     assert (ap["signal_min_dbm"], ap["signal_max_dbm"], ap["seen_count"]) == (-52.0, -50.0, 2)
-    assert details["link"]["bssid"] == "02:5a:00:00:01:20"
+    assert obj(details["link"])["bssid"] == "02:5a:00:00:01:20"
     assert details["iperf"] is None
     assert len(point.raw) == 3  # two scans + the link reading
     assert all((visit / ref.path).is_file() for ref in point.raw)
@@ -78,9 +79,9 @@ def test_point_with_iperf_is_valid_when_the_laptop_stays(
     )
     assert result.returncode == 0, result.stderr
     (point,) = points_of(visit)
-    iperf = point.details["iperf"]
+    iperf = obj(point.details["iperf"])
     assert iperf["valid"] is True and iperf["status"] == "ok"
-    assert iperf["throughput_bps"] > 1e6
+    assert num(iperf["throughput_bps"]) > 1e6
     assert point.metrics["iperf_throughput_bps"] == iperf["throughput_bps"]
     assert (point.details["x_m"], point.details["y_m"]) == (5.0, 4.0)  # the room's centre
 
@@ -108,7 +109,7 @@ def test_point_with_iperf_is_invalid_when_the_laptop_roamed(
     assert result.returncode == 0, result.stderr
     assert "iperf3 INVALID" in result.stdout and "roamed" in result.stdout
     (point,) = points_of(visit)
-    iperf = point.details["iperf"]
+    iperf = obj(point.details["iperf"])
     assert iperf["valid"] is False and iperf["status"] == "invalid"
     assert iperf["bssids_seen"] == ["02:5a:00:00:03:10", "02:5a:00:00:01:10"]
     assert point.metrics["iperf_throughput_bps"] is None
