@@ -55,7 +55,7 @@ def test_point_read_back_defensively() -> None:
             "not a bss",
         ],
         "link": {"bssid": "02:00:00:00:00:01", "tx_bitrate_bps": 1.5e8},
-        "iperf": {"server": "10.0.0.2:5201", "direction": "download", "status": "ok",
+        "iperf": {"server": "198.18.0.2:5201", "direction": "download", "status": "ok",
                   "throughput_bps": 9.1e7, "valid": True, "bssids_seen": ["02:00:00:00:00:01"]},
     }  # fmt: skip
     point = SurveyPoint.from_details("m-1", details)
