@@ -17,7 +17,7 @@ from netsurvey.wifi.averaging import AveragedBss, average_scans
 from netsurvey.wifi.pointiperf import PointIperf
 from netsurvey.wifi.points import POINT_PROBE, WITHDRAWS
 from netsurvey.wifi.sources import PointSource, Reading
-from probes.base import ProbeError, RawArtifact, Scope, Target
+from probes.base import ProbeError, RawArtifact, Scope, Status, Target
 from probes.registry import load_probe
 from probes.wifi_parsers import Bss
 
@@ -247,19 +247,24 @@ def record_point(
     return final
 
 
-def skipped_room(room: str, reason: str) -> Measurement:
+def _room_record(room: str, status: Status, details: JsonObject) -> Measurement:
+    """A walk record about a whole room (a skip or an undo), written at once."""
     now = iso(utc_now())
     return Measurement(
         id=new_id(),
         job_id=f"{POINT_PROBE}:{room}",
         probe=POINT_PROBE,
-        status="skipped",
+        status=status,
         started_at=now,
         finished_at=now,
         duration_s=0.0,
         target={"host": None, "port": None, "device_id": None, "room": room},
-        details={"room": room, "skipped": reason},
+        details=details,
     )
+
+
+def skipped_room(room: str, reason: str) -> Measurement:
+    return _room_record(room, "skipped", {"room": room, "skipped": reason})
 
 
 def withdrawn_point(
@@ -267,15 +272,4 @@ def withdrawn_point(
 ) -> Measurement:
     """The undo of a point: a new record that takes it back (records stay append-only;
     readers drop the point, see ``store.current_point_records``)."""
-    now = iso(utc_now())
-    return Measurement(
-        id=new_id(),
-        job_id=f"{POINT_PROBE}:{room}",
-        probe=POINT_PROBE,
-        status="invalid",
-        started_at=now,
-        finished_at=now,
-        duration_s=0.0,
-        target={"host": None, "port": None, "device_id": None, "room": room},
-        details={"room": room, WITHDRAWS: point_id, "reason": reason},
-    )
+    return _room_record(room, "invalid", {"room": room, WITHDRAWS: point_id, "reason": reason})
